@@ -68,6 +68,9 @@ export function backward(root: Tensor, seed?: BackwardSeed): void {
         const dy = grads.get(t);
         if (!node || !dy) continue;
         grads.delete(t);
+        node.inputs.forEach((inp, i) => {
+          if (inp._version !== node.versions[i]) throw new GradientError(`backward(): input ${i} of op '${node.op.name}' (${inp.describe()}) was modified by assign() after it was used; recompute the forward pass`);
+        });
         const firstNewId = peekNextTensorId();
         const inputGrads = tidy(() => node.op.grad!(dy, { inputs: node.inputs, output: t, attrs: node.attrs, needsGrad: node.needsGrad }));
         node.inputs.forEach((inp, i) => {

@@ -40,7 +40,7 @@ export interface Backend<S = unknown> {
   readonly dtypes: ReadonlySet<DType>;
   /** Copy host values into new storage. */
   upload(values: TypedArray, dtype: DType): S;
-  /** Copy storage back to the host. */
+  /** Copy storage back to the host. The copy is taken when called: the storage may be released before the promise settles. */
   read(storage: S, meta: TensorMeta): Promise<TypedArray>;
   /** Synchronous readback, where the backend can do it (the CPU backend can; WebGPU cannot). */
   readSync?(storage: S, meta: TensorMeta): TypedArray;

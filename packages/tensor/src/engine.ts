@@ -34,7 +34,7 @@ function collect(x: unknown, into: Set<Tensor>, depth = 0): void {
  * Run `fn`; every tensor it creates is disposed when it returns, except the tensors it
  * returns (handed to the enclosing scope) and tensors marked with {@link keep}.
  */
-export function tidy<T extends TensorContainer>(fn: () => T): T {
+export function tidy<T>(fn: () => T): T {
   const scope = new Set<Tensor>();
   scopes.push(scope);
   let result: T;
@@ -146,7 +146,7 @@ export function runOp<A>(op: OpDef<A>, inputs: readonly Tensor[], attrs: A): Ten
   op.check?.(inputs, attrs, backend);
   const needsGrad = gradEnabled && op.grad ? inputs.map((t) => t.requiresGrad) : [];
   const tracked = needsGrad.some(Boolean);
-  const node = tracked ? { op: op as OpDef<unknown>, inputs: [...inputs], attrs, needsGrad } : null;
+  const node = tracked ? { op: op as OpDef<unknown>, inputs: [...inputs], attrs, needsGrad, versions: inputs.map((t) => t._version) } : null;
   let ref: DataRef;
   if (op.view) {
     ref = inputs[0]!.ref();

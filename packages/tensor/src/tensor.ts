@@ -18,6 +18,8 @@ export interface GradNode {
   readonly inputs: readonly Tensor[];
   readonly attrs: unknown;
   readonly needsGrad: readonly boolean[];
+  /** Input versions when recorded: an in-place `assign` afterwards invalidates the gradient. */
+  readonly versions: readonly number[];
 }
 
 export type BackwardSeed = number | ArrayLike<number> | Tensor;
@@ -52,6 +54,7 @@ export class Tensor implements TensorMeta {
   /** @internal */ _ref: DataRef | null;
   /** @internal */ _node: GradNode | null;
   /** @internal kept tensors survive `tidy` scopes. */ _kept = false;
+  /** @internal bumped by every `assign`. */ _version = 0;
   #requiresGrad: boolean;
 
   /** @internal use the creation functions (`tensor`, `zeros`, ...) or ops instead. */
@@ -136,6 +139,25 @@ export class Tensor implements TensorMeta {
     const ref = this.ref();
     ref.refs++;
     return new Tensor(ref, this.shape, this.dtype, false, null);
+  }
+
+  /**
+   * Replace this tensor's values with `value`'s, in place (optimizer updates): the tensor keeps
+   * its identity, so modules holding it see the new values. Shapes, dtypes and backends must match.
+   */
+  assign(value: Tensor): this {
+    const ref = this.ref();
+    const next = value.ref();
+    if (value.dtype !== this.dtype || value.shape.length !== this.shape.length || value.shape.some((d, i) => d !== this.shape[i])) {
+      throw new GradientError(`assign: ${value.describe()} does not match ${this.describe()}`);
+    }
+    if (next.backend !== ref.backend) throw new GradientError(`assign: ${value.describe()} lives on backend '${next.backend.name}', ${this.describe()} on '${ref.backend.name}'`);
+    if (next === ref) return this;
+    next.refs++;
+    this._ref = next;
+    this._version++;
+    if (--ref.refs === 0) ref.backend.release(ref.storage);
+    return this;
   }
 
   /** Release the storage now. Idempotent. The gradient, if any, is disposed too. */
