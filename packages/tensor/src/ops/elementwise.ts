@@ -29,7 +29,7 @@ const INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
 
 type UnaryGrad = (dy: Tensor, x: Tensor, y: Tensor) => Tensor;
 
-const unaryGrads: Record<UnaryOpName, UnaryGrad | null> = {
+const unaryGrads: Record<UnaryOpName, UnaryGrad> = {
   neg: (dy) => neg(dy),
   abs: (dy, x) => mul(dy, sign(x)),
   sign: (dy) => mul(dy, 0),
@@ -63,7 +63,7 @@ const unaryGrads: Record<UnaryOpName, UnaryGrad | null> = {
     return mul(dy, mul(s, add(mul(x, sub(1, s)), 1)));
   },
   erf: (dy, x) => mul(dy, mul(exp(neg(square(x))), 2 / Math.sqrt(Math.PI))),
-  floor: null,
+  floor: (dy) => mul(dy, 0),
 };
 
 export const unaryOps = Object.fromEntries(
@@ -76,7 +76,7 @@ export const unaryOps = Object.fromEntries(
         if (!ok) throw new DTypeError(`${name}: dtype ${x!.dtype} is not supported (${INT_UNARY.has(name) ? 'f32, f64 or i32' : 'f32 or f64'} expected)`);
         return x!;
       },
-      ...(g ? { grad: (dy: Tensor, { inputs, output }: { inputs: readonly Tensor[]; output: Tensor }) => [g(dy, inputs[0]!, output)] } : {}),
+      grad: (dy, { inputs, output }) => [g(dy, inputs[0]!, output)],
     };
     return [name, defineOp(def)];
   }),

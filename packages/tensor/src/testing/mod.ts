@@ -3,3 +3,4 @@ export { type Tolerance, type Mismatch, findMismatch, assertClose, maxAbs, Confo
 export { type GradCheckOptions, gradCheck } from './gradcheck.ts';
 export { type FixtureTensor, type OpFixtureCase, type OpFixtureFile, type CaseOptions, DEFAULT_TOLERANCE, checkOpCase, uncoveredOps } from './conformance.ts';
 export { OP_TABLE } from './op-table.ts';
+export { DROPOUT_CASES, checkDropoutMasks } from './dropout.ts';
