@@ -1,0 +1,44 @@
+// Matmul dispatch: picks a variant per device and shape (see select.ts), handles batching and split-K.
+import { type MatmulAttrs, broadcastStrides } from '@webpeft/tensor';
+import type { GpuStorage, WebGPUBackend } from '../../backend.ts';
+import { gpuKernel, numel } from '../_wgsl.ts';
+import { SUM_SLICES, blockedShader, tiledShader } from './matmul.wgsl.ts';
+import { type MatmulPlan, type MatmulShape, planMatmul } from './select.ts';
+
+export function runMatmul(backend: WebGPUBackend, a: GPUBuffer, b: GPUBuffer, shape: MatmulShape, plan: MatmulPlan, batchMeta: number[]): GpuStorage {
+  const { m, n, k, batch, transA, transB } = shape;
+  const slices = plan.slices;
+  const kChunk = Math.ceil(k / slices);
+  const tile = plan.variant === 'tiled' ? 32 : 4;
+  const perBatch = Math.ceil(m / tile) * Math.ceil(n / tile);
+  const units = perBatch * batch * slices;
+  const target = slices > 1 ? backend.alloc(slices * batch * m * n, 'split-K partials') : backend.alloc(batch * m * n);
+  if (k === 0) {
+    backend.clear(target.buffer, target.bytes);
+  } else {
+    backend.run({
+      key: `matmul:${plan.variant}:${transA}:${transB}`,
+      code: () => (plan.variant === 'tiled' ? tiledShader(transA, transB) : blockedShader(transA, transB)),
+      meta: [units, m, n, k, kChunk, slices, ...batchMeta],
+      inputs: [a, b],
+      output: target.buffer,
+      threads: plan.variant === 'tiled' ? units * 64 : units,
+    });
+  }
+  if (slices === 1) return target;
+  const out = backend.alloc(batch * m * n);
+  backend.run({ key: 'matmul:sum-slices', code: () => SUM_SLICES, meta: [batch * m * n, slices], inputs: [target.buffer], output: out.buffer, threads: batch * m * n });
+  backend.release(target);
+  return out;
+}
+
+gpuKernel<MatmulAttrs>('matmul', ({ inputs: [a, b], attrs, out, backend }) => {
+  const r = out.shape.length;
+  const [m, n] = [out.shape[r - 2]!, out.shape[r - 1]!];
+  const k = attrs.transA ? a!.shape[a!.shape.length - 2]! : a!.shape[a!.shape.length - 1]!;
+  const batchShape = out.shape.slice(0, -2);
+  const batch = numel({ shape: batchShape, dtype: 'f32' });
+  const shape: MatmulShape = { m, n, k, batch, transA: attrs.transA, transB: attrs.transB };
+  const batchMeta = [batchShape.length, ...batchShape, ...broadcastStrides(a!.shape.slice(0, -2), batchShape), ...broadcastStrides(b!.shape.slice(0, -2), batchShape)];
+  return runMatmul(backend, a!.storage.buffer, b!.storage.buffer, shape, planMatmul(backend, shape), batchMeta);
+});
