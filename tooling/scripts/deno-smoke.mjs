@@ -9,7 +9,11 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const script = join(root, 'tooling', 'scripts', 'deno-smoke.ts');
+// `node deno-smoke.mjs [script.ts] [args...]`: the smoke test by default, or another script here
+const [first, ...rest] = process.argv.slice(2);
+const named = first?.endsWith('.ts') ? first : undefined;
+const script = join(root, 'tooling', 'scripts', named ?? 'deno-smoke.ts');
+const scriptArgs = named ? rest : process.argv.slice(2);
 
 /** The deno binary the npm package installed, or its JS shim (which finds the platform package). */
 function denoCommand() {
@@ -31,14 +35,15 @@ const args = [
   '--cached-only',
   '--no-prompt',
   `--config=${join(root, 'deno.json')}`,
+  ...(named?.includes('webgpu') ? ['--unstable-webgpu', '--allow-read', '--allow-env'] : []),
   script,
-  ...process.argv.slice(2),
+  ...scriptArgs,
 ];
 
 const result = spawnSync(cmd, args, {
   cwd: root,
   stdio: 'inherit',
-  env: { ...process.env, DENO_DIR: denoDir, DENO_NO_UPDATE_CHECK: '1', ...(process.stdout.isTTY ? {} : { NO_COLOR: '1' }) },
+  env: { XDG_RUNTIME_DIR: '/tmp', ...process.env, DENO_DIR: denoDir, DENO_NO_UPDATE_CHECK: '1', ...(process.stdout.isTTY ? {} : { NO_COLOR: '1' }) },
 });
 if (result.error) {
   console.error(`deno-smoke: could not start deno (${cmd}): ${result.error.message}. Run \`npm ci\` first.`);
