@@ -20,3 +20,4 @@ export { planMatmul, setMatmulPlan, isCpuDriver, shapeKey, type MatmulPlan, type
 export async function webgpuBackend(opts: DeviceOptions = {}): Promise<WebGPUBackend> {
   return createWebGPUBackend(await acquireDevice(opts));
 }
+export { autotuneMatmul, autotuneCache, importAutotune, type AutotuneCache, type AutotuneEntry } from './kernels/matmul/autotune.ts';
