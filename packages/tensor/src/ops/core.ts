@@ -2,7 +2,7 @@
 import type { TensorMeta } from '../backend.ts';
 import { runOp } from '../engine.ts';
 import { ArgumentError, DTypeError, ShapeError, fmtShape } from '../errors.ts';
-import { defineOp } from '../op.ts';
+import { type OpDef, defineOp } from '../op.ts';
 import { type Shape, broadcastShapes, normalizeAxes, reducedAxes, shapesEqual, sizeOf } from '../shape.ts';
 import type { Tensor } from '../tensor.ts';
 
@@ -10,7 +10,7 @@ export interface ReshapeAttrs {
   readonly shape: Shape;
 }
 
-export const reshapeOp = defineOp<ReshapeAttrs>({
+export const reshapeOp: OpDef<ReshapeAttrs> = defineOp<ReshapeAttrs>({
   name: 'reshape',
   view: true,
   infer([x], { shape }) {
@@ -39,7 +39,7 @@ export interface TransposeAttrs {
   readonly perm: readonly number[];
 }
 
-export const transposeOp = defineOp<TransposeAttrs>({
+export const transposeOp: OpDef<TransposeAttrs> = defineOp<TransposeAttrs>({
   name: 'transpose',
   infer([x], { perm }) {
     const r = x!.shape.length;
@@ -67,7 +67,7 @@ export interface BroadcastToAttrs {
   readonly shape: Shape;
 }
 
-export const broadcastToOp = defineOp<BroadcastToAttrs>({
+export const broadcastToOp: OpDef<BroadcastToAttrs> = defineOp<BroadcastToAttrs>({
   name: 'broadcastTo',
   infer([x], { shape }) {
     const b = broadcastShapes('broadcastTo', x!.shape, shape);
@@ -95,7 +95,7 @@ export function reduceMeta(op: string, x: TensorMeta, { axes, keepDims }: Reduce
   return { shape, dtype };
 }
 
-export const sumOp = defineOp<ReduceAttrs>({
+export const sumOp: OpDef<ReduceAttrs> = defineOp<ReduceAttrs>({
   name: 'sum',
   infer([x], attrs) {
     if (x!.dtype === 'bool') throw new DTypeError(`sum: bool tensors cannot be summed; cast to i32 or f32 first`);

@@ -9,6 +9,8 @@ import type { Tensor } from '../tensor.ts';
 import { sumTo } from './core.ts';
 
 export type Operand = Tensor | number;
+export type UnaryFn = (x: Tensor) => Tensor;
+export type BinaryFn = (a: Operand, b: Operand) => Tensor;
 
 /** A number becomes a scalar tensor of `like`'s dtype and backend. */
 export function scalarLike(x: Operand, like: Tensor): Tensor {
@@ -83,28 +85,28 @@ export const unaryOps = Object.fromEntries(
 ) as Record<UnaryOpName, OpDef<Record<string, never>>>;
 
 const unary = (name: UnaryOpName) => (x: Tensor) => runOp(unaryOps[name], [x], {});
-export const neg = unary('neg');
-export const abs = unary('abs');
-export const sign = unary('sign');
-export const square = unary('square');
-export const sqrt = unary('sqrt');
-export const rsqrt = unary('rsqrt');
-export const reciprocal = unary('reciprocal');
-export const exp = unary('exp');
-export const log = unary('log');
-export const sin = unary('sin');
-export const cos = unary('cos');
-export const tanh = unary('tanh');
-export const sigmoid = unary('sigmoid');
-export const relu = unary('relu');
+export const neg: UnaryFn = unary('neg');
+export const abs: UnaryFn = unary('abs');
+export const sign: UnaryFn = unary('sign');
+export const square: UnaryFn = unary('square');
+export const sqrt: UnaryFn = unary('sqrt');
+export const rsqrt: UnaryFn = unary('rsqrt');
+export const reciprocal: UnaryFn = unary('reciprocal');
+export const exp: UnaryFn = unary('exp');
+export const log: UnaryFn = unary('log');
+export const sin: UnaryFn = unary('sin');
+export const cos: UnaryFn = unary('cos');
+export const tanh: UnaryFn = unary('tanh');
+export const sigmoid: UnaryFn = unary('sigmoid');
+export const relu: UnaryFn = unary('relu');
 /** GELU with the exact erf form (BERT/RoBERTa/ViT `gelu`). */
-export const gelu = unary('gelu');
+export const gelu: UnaryFn = unary('gelu');
 /** GELU with the tanh approximation (`gelu_new`, `gelu_pytorch_tanh`). */
-export const geluTanh = unary('geluTanh');
+export const geluTanh: UnaryFn = unary('geluTanh');
 /** SiLU / swish: x·σ(x) (LLaMA's MLP). */
-export const silu = unary('silu');
-export const erf = unary('erf');
-export const floor = unary('floor');
+export const silu: UnaryFn = unary('silu');
+export const erf: UnaryFn = unary('erf');
+export const floor: UnaryFn = unary('floor');
 
 // ---- binary ----
 
@@ -189,19 +191,19 @@ function binaryArgs(a: Operand, b: Operand, op: string): [Tensor, Tensor] {
 const binary = (name: BinaryOpName) => (a: Operand, b: Operand) => runOp(binaryOps[name], binaryArgs(a, b, name), {});
 const compare = (name: CompareOpName) => (a: Operand, b: Operand) => runOp(compareOps[name], binaryArgs(a, b, name), {});
 
-export const add = binary('add');
-export const sub = binary('sub');
-export const mul = binary('mul');
-export const div = binary('div');
-export const pow = binary('pow');
-export const maximum = binary('maximum');
-export const minimum = binary('minimum');
-export const equal = compare('equal');
-export const notEqual = compare('notEqual');
-export const less = compare('less');
-export const lessEqual = compare('lessEqual');
-export const greater = compare('greater');
-export const greaterEqual = compare('greaterEqual');
+export const add: BinaryFn = binary('add');
+export const sub: BinaryFn = binary('sub');
+export const mul: BinaryFn = binary('mul');
+export const div: BinaryFn = binary('div');
+export const pow: BinaryFn = binary('pow');
+export const maximum: BinaryFn = binary('maximum');
+export const minimum: BinaryFn = binary('minimum');
+export const equal: BinaryFn = compare('equal');
+export const notEqual: BinaryFn = compare('notEqual');
+export const less: BinaryFn = compare('less');
+export const lessEqual: BinaryFn = compare('lessEqual');
+export const greater: BinaryFn = compare('greater');
+export const greaterEqual: BinaryFn = compare('greaterEqual');
 
 // ---- cast and where ----
 
@@ -211,7 +213,7 @@ export interface CastAttrs {
 
 const isFloatDType = (d: DType) => d === 'f32' || d === 'f64';
 
-export const castOp = defineOp<CastAttrs>({
+export const castOp: OpDef<CastAttrs> = defineOp<CastAttrs>({
   name: 'cast',
   infer: ([x], { dtype }) => ({ shape: x!.shape, dtype }),
   grad: (dy, { inputs }) => [isFloatDType(inputs[0]!.dtype) && isFloatDType(dy.dtype) ? cast(dy, inputs[0]!.dtype) : null],
@@ -223,7 +225,7 @@ export function cast(x: Tensor, dtype: DType): Tensor {
   return runOp(castOp, [x], { dtype });
 }
 
-export const whereOp = defineOp<Record<string, never>>({
+export const whereOp: OpDef<Record<string, never>> = defineOp<Record<string, never>>({
   name: 'where',
   infer([c, a, b]) {
     if (c!.dtype !== 'bool') throw new DTypeError(`where: condition must be bool, got ${c!.dtype}`);

@@ -1,7 +1,7 @@
 // Gather / scatter-add (each the other's gradient), top-k and take-along-axis.
 import { fromArray, runOp } from '../engine.ts';
 import { ArgumentError, DTypeError, ShapeError, fmtShape } from '../errors.ts';
-import { defineOp } from '../op.ts';
+import { type OpDef, defineOp } from '../op.ts';
 import { normalizeAxis, shapesEqual } from '../shape.ts';
 import type { Tensor } from '../tensor.ts';
 import { reshape, transpose } from './core.ts';
@@ -11,7 +11,7 @@ export interface GatherAttrs {
   readonly axis: number;
 }
 
-export const gatherOp = defineOp<GatherAttrs>({
+export const gatherOp: OpDef<GatherAttrs> = defineOp<GatherAttrs>({
   name: 'gather',
   infer([x, idx], { axis }) {
     if (idx!.dtype !== 'i32') throw new DTypeError(`gather: indices must be i32, got ${idx!.dtype}`);
@@ -35,7 +35,7 @@ export interface ScatterAddAttrs {
   readonly dimSize: number;
 }
 
-export const scatterAddOp = defineOp<ScatterAddAttrs>({
+export const scatterAddOp: OpDef<ScatterAddAttrs> = defineOp<ScatterAddAttrs>({
   name: 'scatterAdd',
   infer([u, idx], { axis, dimSize }) {
     if (idx!.dtype !== 'i32') throw new DTypeError(`scatterAdd: indices must be i32, got ${idx!.dtype}`);
@@ -59,7 +59,7 @@ export interface TopkAttrs {
   readonly largest: boolean;
 }
 
-export const topkIndicesOp = defineOp<TopkAttrs>({
+export const topkIndicesOp: OpDef<TopkAttrs> = defineOp<TopkAttrs>({
   name: 'topkIndices',
   infer([x], { k }) {
     const n = x!.shape[x!.shape.length - 1];

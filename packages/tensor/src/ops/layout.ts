@@ -1,7 +1,7 @@
 // Slicing, padding and joining: slice ↔ pad are each other's gradients; concat's is slices.
 import { runOp } from '../engine.ts';
 import { ArgumentError, DTypeError, ShapeError, fmtShape } from '../errors.ts';
-import { defineOp } from '../op.ts';
+import { type OpDef, defineOp } from '../op.ts';
 import { normalizeAxis } from '../shape.ts';
 import type { Tensor } from '../tensor.ts';
 import { reshape } from './core.ts';
@@ -11,7 +11,7 @@ export interface SliceAttrs {
   readonly size: readonly number[];
 }
 
-export const sliceOp = defineOp<SliceAttrs>({
+export const sliceOp: OpDef<SliceAttrs> = defineOp<SliceAttrs>({
   name: 'slice',
   infer([x], { begin, size }) {
     const s = x!.shape;
@@ -48,7 +48,7 @@ export interface PadAttrs {
   readonly value: number;
 }
 
-export const padOp = defineOp<PadAttrs>({
+export const padOp: OpDef<PadAttrs> = defineOp<PadAttrs>({
   name: 'pad',
   infer([x], { pads }) {
     if (pads.length !== x!.shape.length) throw new ShapeError(`pad: ${pads.length} (before, after) pairs given for a tensor of shape ${fmtShape(x!.shape)}`);
@@ -67,7 +67,7 @@ export interface ConcatAttrs {
   readonly axis: number;
 }
 
-export const concatOp = defineOp<ConcatAttrs>({
+export const concatOp: OpDef<ConcatAttrs> = defineOp<ConcatAttrs>({
   name: 'concat',
   infer(xs, { axis }) {
     const first = xs[0]!;

@@ -1,7 +1,7 @@
 // Batched matmul with transposed operands, so nn.Linear's x·Wᵀ (W stored [out×in]) needs no copy.
 import { runOp } from '../engine.ts';
 import { DTypeError, ShapeError, fmtShape } from '../errors.ts';
-import { defineOp } from '../op.ts';
+import { type OpDef, defineOp } from '../op.ts';
 import { broadcastShapes } from '../shape.ts';
 import type { Tensor } from '../tensor.ts';
 import { sumTo } from './core.ts';
@@ -13,7 +13,7 @@ export interface MatmulAttrs {
   readonly transB: boolean;
 }
 
-export const matmulOp = defineOp<MatmulAttrs>({
+export const matmulOp: OpDef<MatmulAttrs> = defineOp<MatmulAttrs>({
   name: 'matmul',
   infer([a, b], { transA, transB }) {
     const what = `matmul(${fmtShape(a!.shape)}${transA ? 'ᵀ' : ''}, ${fmtShape(b!.shape)}${transB ? 'ᵀ' : ''})`;

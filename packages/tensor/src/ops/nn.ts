@@ -1,7 +1,7 @@
 // Fused forward kernels for softmax and norms; their gradients are written in primitive ops.
 import { fromArray, runOp } from '../engine.ts';
 import { ArgumentError, DTypeError, ShapeError, fmtShape } from '../errors.ts';
-import { defineOp } from '../op.ts';
+import { type OpDef, defineOp } from '../op.ts';
 import { normalizeAxis, shapesEqual } from '../shape.ts';
 import type { Tensor } from '../tensor.ts';
 import { sum, sumTo } from './core.ts';
@@ -20,13 +20,13 @@ function floatInfer(name: string) {
   };
 }
 
-export const softmaxOp = defineOp<AxisAttrs>({
+export const softmaxOp: OpDef<AxisAttrs> = defineOp<AxisAttrs>({
   name: 'softmax',
   infer: floatInfer('softmax'),
   grad: (dy, { output: y, attrs }) => [mul(y, sub(dy, sum(mul(dy, y), attrs.axis, true)))],
 });
 
-export const logSoftmaxOp = defineOp<AxisAttrs>({
+export const logSoftmaxOp: OpDef<AxisAttrs> = defineOp<AxisAttrs>({
   name: 'logSoftmax',
   infer: floatInfer('logSoftmax'),
   grad: (dy, { output: y, attrs }) => [sub(dy, mul(exp(y), sum(dy, attrs.axis, true)))],
@@ -74,7 +74,7 @@ function normGrad(dy: Tensor, x: Tensor, w: Tensor, eps: number, centre: boolean
   return { dx: mul(rstd, inner), xhat };
 }
 
-export const layerNormOp = defineOp<NormAttrs>({
+export const layerNormOp: OpDef<NormAttrs> = defineOp<NormAttrs>({
   name: 'layerNorm',
   infer: normInfer('layerNorm', 2),
   grad(dy, { inputs, attrs, needsGrad }) {
@@ -84,7 +84,7 @@ export const layerNormOp = defineOp<NormAttrs>({
   },
 });
 
-export const rmsNormOp = defineOp<NormAttrs>({
+export const rmsNormOp: OpDef<NormAttrs> = defineOp<NormAttrs>({
   name: 'rmsNorm',
   infer: normInfer('rmsNorm', 1),
   grad(dy, { inputs, attrs, needsGrad }) {

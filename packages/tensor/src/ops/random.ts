@@ -2,7 +2,7 @@
 // bits, so CPU and GPU kernels produce the same mask bit for bit.
 import { runOp } from '../engine.ts';
 import { ArgumentError, DTypeError } from '../errors.ts';
-import { defineOp } from '../op.ts';
+import { type OpDef, defineOp } from '../op.ts';
 import { type Generator, defaultGenerator } from '../rng.ts';
 import type { Tensor } from '../tensor.ts';
 import { mul } from './elementwise.ts';
@@ -19,7 +19,7 @@ export interface DropoutMaskAttrs {
 }
 
 /** Output: 0 where dropped, `scale` where kept, with the shape and dtype of the input (only its metadata is read). */
-export const dropoutMaskOp = defineOp<DropoutMaskAttrs>({
+export const dropoutMaskOp: OpDef<DropoutMaskAttrs> = defineOp<DropoutMaskAttrs>({
   name: 'dropoutMask',
   infer([x]) {
     if (x!.dtype !== 'f32' && x!.dtype !== 'f64') throw new DTypeError(`dropout: dtype ${x!.dtype} is not supported (f32 or f64 expected)`);

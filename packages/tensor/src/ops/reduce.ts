@@ -26,8 +26,8 @@ function extremum(name: 'max' | 'min'): OpDef<ReduceAttrs> {
   });
 }
 
-export const maxOp = extremum('max');
-export const minOp = extremum('min');
+export const maxOp: OpDef<ReduceAttrs> = extremum('max');
+export const minOp: OpDef<ReduceAttrs> = extremum('min');
 
 export function max(x: Tensor, axes?: number | readonly number[], keepDims = false): Tensor {
   return runOp(maxOp, [x], { axes: normalizeAxes(axes, x.rank, 'max'), keepDims });
@@ -67,8 +67,8 @@ function argExtremum(name: 'argmax' | 'argmin'): OpDef<ArgReduceAttrs> {
   });
 }
 
-export const argmaxOp = argExtremum('argmax');
-export const argminOp = argExtremum('argmin');
+export const argmaxOp: OpDef<ArgReduceAttrs> = argExtremum('argmax');
+export const argminOp: OpDef<ArgReduceAttrs> = argExtremum('argmin');
 
 /** Index of the largest value along `axis` (first one on ties), as i32. */
 export function argmax(x: Tensor, axis = -1, keepDims = false): Tensor {
