@@ -2,6 +2,15 @@
 import type { GatherAttrs, ScatterAddAttrs, TopkAttrs } from '@webpeft/tensor';
 import { bindings, gpuKernel, main, numel, wgslType } from './_wgsl.ts';
 
+// Element i of the (outer, index, inner) grid → o, j, k and its clamped row; prm: [n, inner, nIdx, size]
+const LOCATE_ROW = `let inner = prm[1];
+  let nIdx = prm[2];
+  let size = prm[3];
+  let k = i % inner;
+  let j = (i / inner) % nIdx;
+  let o = i / (inner * nIdx);
+  let row = u32(clamp(in1[j], 0, i32(size) - 1));`;
+
 gpuKernel<GatherAttrs>('gather', ({ inputs: [x, idx], attrs, out, backend }) => {
   const t = wgslType(out.dtype);
   const size = x!.shape[attrs.axis]!;
@@ -15,13 +24,7 @@ gpuKernel<GatherAttrs>('gather', ({ inputs: [x, idx], attrs, out, backend }) => 
     code: () => `${bindings([t, 'i32'], t)}
 ${main()}
   if (i >= prm[0]) { return; }
-  let inner = prm[1];
-  let nIdx = prm[2];
-  let size = prm[3];
-  let k = i % inner;
-  let j = (i / inner) % nIdx;
-  let o = i / (inner * nIdx);
-  let row = u32(clamp(in1[j], 0, i32(size) - 1));
+${LOCATE_ROW}
   out[i] = in0[(o * size + row) * inner + k];
 }`,
     meta: [n, inner, nIdx, size],
@@ -54,13 +57,7 @@ gpuKernel<ScatterAddAttrs>('scatterAdd', ({ inputs: [u, idx], attrs, out, backen
     code: () => `${bindings([t, 'i32'], t === 'i32' ? 'i32' : 'u32', true)}
 ${main()}
   if (i >= prm[0]) { return; }
-  let inner = prm[1];
-  let nIdx = prm[2];
-  let size = prm[3];
-  let k = i % inner;
-  let j = (i / inner) % nIdx;
-  let o = i / (inner * nIdx);
-  let row = u32(clamp(in1[j], 0, i32(size) - 1));
+${LOCATE_ROW}
   let dst = (o * size + row) * inner + k;
   ${add}
 }`,

@@ -2,27 +2,16 @@
 // (partials) and a second pass reduces the partials, so a full sum still spreads over threads.
 import type { ArgReduceAttrs, ReduceAttrs } from '@webpeft/tensor';
 import type { GpuStorage, WebGPUBackend } from '../backend.ts';
-import { bindings, gpuKernel, main, numel, stridesOf, wgslType } from './_wgsl.ts';
+import { STRIDED, bindings, gpuKernel, main, numel, stridesOf, wgslType } from './_wgsl.ts';
 
 const CHUNK = 1024;
 
 // prm: [threads, P, chunk, R, keptRank, redRank, keptShape, keptStrides, redShape, redStrides]
-const DECOMPOSE = `
-fn decompose(x: u32, rank: u32, shapeAt: u32, strideAt: u32) -> u32 {
-  var rem = x;
-  var off = 0u;
-  for (var d = i32(rank) - 1; d >= 0; d--) {
-    let s = prm[shapeAt + u32(d)];
-    off += (rem % s) * prm[strideAt + u32(d)];
-    rem = rem / s;
-  }
-  return off;
-}`;
 
 function reduceShader(kind: 'sum' | 'max' | 'min', t: string): string {
   const combine = kind === 'sum' ? 'acc = acc + v;' : `acc = ${kind}(acc, v);`;
   return `${bindings([t], t)}
-${DECOMPOSE}
+${STRIDED}
 ${main()}
   if (i >= prm[0]) { return; }
   let P = prm[1];
@@ -31,12 +20,12 @@ ${main()}
   let R = prm[3];
   let kr = prm[4];
   let rr = prm[5];
-  let base = decompose(o, kr, 6u, 6u + kr);
+  let base = strided(o, kr, 6u, 6u + kr);
   let r0 = p * prm[2];
   let r1 = min(R, r0 + prm[2]);
-  var acc = ${kind === 'sum' ? `${t}(0)` : `in0[base + decompose(r0, rr, 6u + 2u * kr, 6u + 2u * kr + rr)]`};
+  var acc = ${kind === 'sum' ? `${t}(0)` : `in0[base + strided(r0, rr, 6u + 2u * kr, 6u + 2u * kr + rr)]`};
   for (var r = r0; r < r1; r++) {
-    let v = in0[base + decompose(r, rr, 6u + 2u * kr, 6u + 2u * kr + rr)];
+    let v = in0[base + strided(r, rr, 6u + 2u * kr, 6u + 2u * kr + rr)];
     ${combine}
   }
   out[i] = acc;
