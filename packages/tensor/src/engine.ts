@@ -17,6 +17,7 @@ function track(t: Tensor): Tensor {
 tensorHooks.onDispose = (t) => {
   for (const s of scopes) s.delete(t);
 };
+tensorHooks.onCreate = track;
 
 /** Something that holds tensors: a tensor, or an array/object of them. */
 export type TensorContainer = Tensor | void | undefined | null | number | string | boolean | readonly TensorContainer[] | { readonly [k: string]: TensorContainer };

@@ -28,11 +28,13 @@ export type BackwardSeed = number | ArrayLike<number> | Tensor;
 export const tensorHooks: {
   backward: (t: Tensor, seed?: BackwardSeed) => void;
   onDispose: (t: Tensor) => void;
+  onCreate: (t: Tensor) => Tensor;
 } = {
   backward: () => {
     throw new Error('autograd is not loaded');
   },
   onDispose: () => {},
+  onCreate: (t) => t,
 };
 
 let nextId = 1;
@@ -138,7 +140,7 @@ export class Tensor implements TensorMeta {
   detach(): Tensor {
     const ref = this.ref();
     ref.refs++;
-    return new Tensor(ref, this.shape, this.dtype, false, null);
+    return tensorHooks.onCreate(new Tensor(ref, this.shape, this.dtype, false, null));
   }
 
   /**

@@ -14,8 +14,9 @@ for (const log of [false, true]) {
         for (let j = 0; j < size; j++) m = Math.max(m, src[at(j)]!);
         let s = 0;
         for (let j = 0; j < size; j++) s += Math.exp(src[at(j)]! - m);
-        const lse = m + Math.log(s);
-        for (let j = 0; j < size; j++) dst[at(j)] = log ? src[at(j)]! - lse : Math.exp(src[at(j)]! - lse);
+        // shift by the max only: m + log(s) would lose log(s) when m is ~-1e308 (fully masked rows)
+        const logS = Math.log(s);
+        for (let j = 0; j < size; j++) dst[at(j)] = log ? src[at(j)]! - m - logS : Math.exp(src[at(j)]! - m) / s;
       }
     }
     return dst;

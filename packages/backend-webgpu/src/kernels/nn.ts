@@ -21,10 +21,10 @@ ${main()}
   for (var j = 1u; j < size; j++) { m = max(m, in0[base + j * inner]); }
   var s = 0.0;
   for (var j = 0u; j < size; j++) { s += exp(in0[base + j * inner] - m); }
-  let lse = m + log(s);
+  let logS = log(s);
   for (var j = 0u; j < size; j++) {
-    let v = in0[base + j * inner] - lse;
-    out[base + j * inner] = ${log ? 'v' : 'exp(v)'};
+    let v = in0[base + j * inner] - m;
+    out[base + j * inner] = ${log ? 'v - logS' : 'exp(v) / s'};
   }
 }`,
       meta: [lines, size, inner],

@@ -244,3 +244,27 @@ export function where(cond: Tensor, a: Operand, b: Operand): Tensor {
   const [ta, tb] = binaryArgs(a, b, 'where');
   return runOp(whereOp, [cond, ta, tb], {});
 }
+
+// ---- logic on bool masks (composites of where/equal: no extra kernels) ----
+
+function checkBool(op: string, ...xs: Tensor[]): void {
+  for (const x of xs) if (x.dtype !== 'bool') throw new DTypeError(`${op}: bool operands expected, got ${x.dtype}`);
+}
+
+/** Elementwise `a && b` on bool masks, with broadcasting. */
+export function logicalAnd(a: Tensor, b: Tensor): Tensor {
+  checkBool('logicalAnd', a, b);
+  return where(a, b, scalarLike(0, b));
+}
+
+/** Elementwise `a || b` on bool masks, with broadcasting. */
+export function logicalOr(a: Tensor, b: Tensor): Tensor {
+  checkBool('logicalOr', a, b);
+  return where(a, scalarLike(1, b), b);
+}
+
+/** Elementwise `!a` on a bool mask. */
+export function logicalNot(a: Tensor): Tensor {
+  checkBool('logicalNot', a);
+  return equal(a, scalarLike(0, a));
+}

@@ -35,7 +35,8 @@ export function dropoutMask(like: Tensor, p: number, generator: Generator = defa
 
 /** Inverted dropout: zero each element with probability p, scale the rest by 1/(1 − p). */
 export function dropout(x: Tensor, p: number, opts: { training?: boolean; generator?: Generator } = {}): Tensor {
-  if (!(p >= 0 && p < 1)) throw new ArgumentError(`dropout: p must be in [0, 1), got ${p}`);
+  if (!(p >= 0 && p <= 1)) throw new ArgumentError(`dropout: p must be in [0, 1], got ${p}`);
   if (p === 0 || opts.training === false) return x;
+  if (p === 1) return mul(x, 0); // everything dropped (as torch), without an infinite scale
   return mul(x, dropoutMask(x, p, opts.generator));
 }
