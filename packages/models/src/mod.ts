@@ -1,0 +1,25 @@
+// Public surface of @webpeft/models (runtime-neutral; loading from disk: '@webpeft/models/node').
+export { ConfigError, UnknownModelTypeError, MissingFileError, CheckpointError, TokenizerMismatchError, SequenceTooLongError, ImageError, GenerationError, type MisshapedWeight } from './errors.ts';
+export type { JsonObject } from './_config.ts';
+export { type Role, ROLES, type RoleMap, type CheckpointSpec, type PretrainedModel, type ModelFamily, modulesForRole } from './family.ts';
+export { Container, TiedLinear } from './layers.ts';
+export { type AnyModel, type ModelType, MODEL_TYPES, ROLE_MAPS, modelFromConfig, vitFamily, robertaFamily, bartFamily, llamaFamily } from './registry.ts';
+export { type TensorReader, type LoadReport, type SaveDType, loadCheckpoint, modelTensors, tensorForSave } from './checkpoint.ts';
+export { type TextTokenizer, type EncodeOptions, type DecodeOptions, tokenizerFromJson, checkTokenizerFits } from './tokenizer.ts';
+export { type ViTConfig, parseViTConfig, vitConfigJson } from './vit/config.ts';
+export { ViTForImageClassification, ViTPatchProjection, VIT_CHECKPOINT } from './vit/model.ts';
+export { VIT_ROLES } from './vit/targets.ts';
+export { type RawImage, type ImageProcessorConfig, parseImageProcessorConfig, imageProcessorConfigJson, resizeBilinear, preprocessImages } from './vit/preprocess.ts';
+export { type RobertaConfig, parseRobertaConfig, robertaConfigJson } from './roberta/config.ts';
+export { RobertaForSequenceClassification, type RobertaInputs, robertaPositionIds, ROBERTA_CHECKPOINT } from './roberta/model.ts';
+export { ROBERTA_ROLES } from './roberta/targets.ts';
+export { type BartConfig, parseBartConfig, bartConfigJson } from './bart/config.ts';
+export { BartForConditionalGeneration, type BartInputs, type BartDecoderCache, BART_POSITION_OFFSET, BART_CHECKPOINT, shiftTokensRight } from './bart/model.ts';
+export { BART_ROLES } from './bart/targets.ts';
+export { type LlamaConfig, parseLlamaConfig, llamaConfigJson } from './llama/config.ts';
+export { LlamaForCausalLM, type LlamaInputs, LLAMA_CHECKPOINT } from './llama/model.ts';
+export { LLAMA_ROLES } from './llama/targets.ts';
+export { type EarlyStopping, type GenerationDefaults, type GenerateOptions, parseGenerationDefaults } from './generation/options.ts';
+export { type DecodingState, type Generator, llamaGenerator, bartGenerator } from './generation/session.ts';
+export { type GenerateResult, generate } from './generation/generate.ts';
+export { type ProcessorSettings, processLogits, logSoftmaxRow } from './generation/logits.ts';
