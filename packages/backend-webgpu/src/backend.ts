@@ -1,3 +1,4 @@
+/// <reference types="@webgpu/types" />
 // The WebGPU backend: storage is a pooled GPUBuffer; kernels record compute dispatches into one
 // command encoder that is submitted in batches; readback is async.
 import { type Backend, type DType, type MemoryInfo, type TensorMeta, type TypedArray, UnsupportedError, fmtShape } from '@webpeft/tensor';

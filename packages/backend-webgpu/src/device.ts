@@ -1,3 +1,4 @@
+/// <reference types="@webgpu/types" />
 // Acquire a GPUDevice from any WebGPU implementation: Dawn's Node bindings, Deno's or a browser's navigator.gpu.
 import { NoAdapterError } from './errors.ts';
 

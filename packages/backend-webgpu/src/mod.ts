@@ -1,3 +1,4 @@
+/// <reference types="@webgpu/types" />
 // Public surface of @webpeft/backend-webgpu (runtime-neutral: navigator.gpu or a GPU you pass in).
 // Node users import '@webpeft/backend-webgpu/node' for Dawn.
 import './kernels/elementwise.ts';

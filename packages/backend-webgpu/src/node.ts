@@ -1,3 +1,4 @@
+/// <reference types="@webgpu/types" />
 // Node entry point: Dawn through the `webgpu` package. A real GPU uses Dawn's default backend
 // (Vulkan/Metal/D3D12, core); a CPU-only Linux machine falls back to OpenGL ES on Mesa llvmpipe
 // (compatibility feature level). Node-only APIs stay in this file.

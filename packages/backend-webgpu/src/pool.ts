@@ -1,3 +1,4 @@
+/// <reference types="@webgpu/types" />
 // Buffer pool. A released buffer may still be read by recorded-but-unsubmitted commands, so it
 // waits in `pending` until the next submit; only then can an upload (queue.writeBuffer, which
 // runs ahead of unsubmitted commands) or a kernel reuse it.

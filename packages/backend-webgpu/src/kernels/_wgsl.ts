@@ -1,3 +1,4 @@
+/// <reference types="@webgpu/types" />
 // Shared WGSL building blocks and the kernel registration helper.
 import { type DType, type KernelArgs, type TensorMeta, registerKernel } from '@webpeft/tensor';
 import { type GpuStorage, WEBGPU, type WebGPUBackend } from '../backend.ts';

@@ -1,3 +1,4 @@
+/// <reference types="@webgpu/types" />
 // Data movement: one strided-gather kernel serves transpose, broadcastTo and slice; pad and concat write regions.
 import type { BroadcastToAttrs, ConcatAttrs, PadAttrs, SliceAttrs, TransposeAttrs } from '@webpeft/tensor';
 import { broadcastStrides } from '@webpeft/tensor';

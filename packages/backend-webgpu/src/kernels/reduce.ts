@@ -1,3 +1,4 @@
+/// <reference types="@webgpu/types" />
 // Reductions. One thread per (output, chunk): outputs with long reductions split into chunks
 // (partials) and a second pass reduces the partials, so a full sum still spreads over threads.
 import type { ArgReduceAttrs, ReduceAttrs } from '@webpeft/tensor';

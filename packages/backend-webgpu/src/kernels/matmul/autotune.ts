@@ -1,3 +1,4 @@
+/// <reference types="@webgpu/types" />
 // Opt-in autotuning: time each matmul variant × split on this device for a shape, keep the
 // fastest, and export/import the winners as JSON keyed by adapter so a later run skips the timing.
 import type { WebGPUBackend } from '../../backend.ts';

@@ -1,3 +1,4 @@
+/// <reference types="@webgpu/types" />
 // Matmul dispatch: picks a variant per device and shape (see select.ts), handles batching and split-K.
 import { type MatmulAttrs, broadcastStrides } from '@webpeft/tensor';
 import type { GpuStorage, WebGPUBackend } from '../../backend.ts';

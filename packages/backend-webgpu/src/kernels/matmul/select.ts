@@ -1,3 +1,4 @@
+/// <reference types="@webgpu/types" />
 // Variant choice per device and shape. Defaults come from measurements (docs/benchmarks.md):
 // CPU drivers (llvmpipe, SwiftShader) are fastest with register-blocked global loads, real GPUs
 // with workgroup tiles; long reductions with a small output split K so more threads work.
