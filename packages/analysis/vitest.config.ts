@@ -1,0 +1,3 @@
+import { packageProject } from '@webpeft/vitest-config';
+
+export default packageProject('analysis', import.meta.dirname);
