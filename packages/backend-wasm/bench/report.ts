@@ -1,0 +1,61 @@
+// Merge bench/results/raw-tfjs{1,2}T.json into results.json and results.md: GFLOP/s per stack,
+// ratios at equal thread count, % of the host's fp32 peak, and the LoRA train step.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Host } from './host.ts';
+
+interface Result {
+  medianMs?: number;
+  gflops?: number;
+  error?: string;
+}
+interface Raw {
+  date: string;
+  node: string;
+  host: Host;
+  tfjsThreads: number;
+  cells: { label: string; m: number; k: number; n: number; results: Record<string, Result> }[];
+  train: Record<string, number | string>;
+}
+
+const dir = join(import.meta.dirname, 'results');
+const runs = [1, 2].map((t) => join(dir, `raw-tfjs${t}T.json`)).filter(existsSync).map((f) => JSON.parse(readFileSync(f, 'utf8')) as Raw);
+if (!runs.length) throw new Error('no bench/results/raw-*.json: run bench/main.ts first');
+const host = runs[0]!.host;
+const cores = host.cores;
+const peak = host.peakPerCore * cores;
+
+// one row per shape: every stack's GFLOP/s, from whichever run measured it (webpeft all-cores from the threaded run when present)
+const rows = runs[0]!.cells.map((c, i) => {
+  const g: Record<string, number | undefined> = {};
+  for (const run of runs) for (const [k, r] of Object.entries(run.cells[i]!.results)) if (r.gflops !== undefined && (g[k] === undefined || run.tfjsThreads > 1)) g[k] = r.gflops;
+  return { label: c.label, g };
+});
+const W1 = 'webpeft-wasm 1T';
+const WN = `webpeft-wasm ${cores}T`;
+const T1 = 'tfjs-wasm 1T';
+const TN = `tfjs-wasm ${cores}T`;
+const O1 = 'onnxruntime-node 1T';
+const ON = `onnxruntime-node ${cores}T`;
+const cols = [W1, WN, T1, TN, O1, ON];
+const f = (x: number | undefined, d = 1) => (x === undefined ? '–' : x.toFixed(d));
+const ratio = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? '–' : `${(a / b).toFixed(2)}×`);
+
+const lines: string[] = [];
+lines.push(`Host: ${host.cpu}, ${cores} cores, ${host.isa}; fp32 peak ≈ ${peak.toFixed(0)} GFLOP/s (${host.peakPerCore.toFixed(0)} per core: 2 FMA pipes × ${host.isa === 'AVX-512' ? 16 : host.isa === 'AVX2' ? 8 : 4} lanes × 2 × ${host.ghz.toFixed(2)} GHz). Node ${runs[0]!.node}, ${runs[0]!.date.slice(0, 10)}. Medians, interleaved reps; GFLOP/s.`);
+lines.push('');
+lines.push(`| shape | ${cols.join(' | ')} | wasm/tfjs 1T | wasm/tfjs ${cores}T | wasm/ORT ${cores}T | % peak (wasm ${cores}T) |`);
+lines.push(`|---|${cols.map(() => '---:').join('|')}|---:|---:|---:|---:|`);
+for (const r of rows) {
+  lines.push(`| ${r.label} | ${cols.map((c) => f(r.g[c])).join(' | ')} | ${ratio(r.g[W1], r.g[T1])} | ${ratio(r.g[WN], r.g[TN])} | ${ratio(r.g[WN], r.g[ON])} | ${r.g[WN] === undefined ? '–' : ((100 * r.g[WN]!) / peak).toFixed(1)}% |`);
+}
+lines.push('');
+lines.push('LoRA layer train step, N=512 d=768 r=8 (forward, backward for A and B, SGD update), median ms:');
+lines.push('');
+lines.push('| stack | ms |');
+lines.push('|---|---:|');
+for (const run of runs) for (const [k, v] of Object.entries(run.train)) lines.push(`| ${k}${run.tfjsThreads > 1 && k.startsWith('webpeft') ? ' (threaded run)' : ''} | ${typeof v === 'number' ? v.toFixed(1) : v} |`);
+const md = lines.join('\n') + '\n';
+writeFileSync(join(dir, 'results.md'), md);
+writeFileSync(join(dir, 'results.json'), JSON.stringify({ host, peakGflops: peak, rows, train: runs.map((r) => ({ tfjsThreads: r.tfjsThreads, ...r.train })) }, null, 1));
+console.log(md);

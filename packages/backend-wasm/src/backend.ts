@@ -1,0 +1,154 @@
+// The WebAssembly backend: tensors live in one linear memory (shared with the worker threads
+// when SharedArrayBuffer exists), kernels are AssemblyScript compiled with SIMD128.
+import { type Backend, type DType, type MemoryInfo, type TensorMeta, type TypedArray, allocArray, BYTES_PER_ELEMENT, fmtShape } from '@webpeft/tensor';
+import { Heap, type HeapStats, type WasmStorage } from './heap.ts';
+import { type KernelExports, instantiate, isNode, loadModule } from './module.ts';
+import { WorkerPool } from './pool.ts';
+import { CTRL_BYTES } from './_worker-source.ts';
+
+/** Name the wasm backend registers its kernels under. */
+export const WASM = 'wasm';
+
+export interface WasmBackendOptions {
+  /** Threads, the calling thread included: a number, or 'auto' (every core; the default). */
+  readonly threads?: number | 'auto';
+  /** Fail an op when no worker chunk completes for this long (default 5000 ms). */
+  readonly stallTimeoutMs?: number;
+  /** Print the one-line notice when threads are unavailable (default true). */
+  readonly notice?: boolean;
+}
+
+export interface WasmMemoryInfo extends MemoryInfo, HeapStats {}
+
+/** Meta block for shapes/strides handed to kernels (synchronous, so one block is enough). */
+const META_BYTES = 4096;
+
+export class WasmBackend implements Backend<WasmStorage> {
+  readonly name = WASM;
+  readonly dtypes: ReadonlySet<DType> = new Set<DType>(['f32', 'i32', 'bool']);
+  readonly heap: Heap;
+  /** The main thread's kernels. */
+  readonly k: KernelExports;
+  /** Scratch of the main thread's GEMM. */
+  readonly scratch: number;
+  /** Byte address of the i32 meta block. */
+  readonly meta: number;
+  /** Why threads are off, when they are. */
+  readonly singleThreadReason: string | null;
+  /** Matmuls below this many multiply-adds stay on the calling thread (waking workers costs ~20 µs). */
+  parallelMinMacs: number = 131072;
+  /** Elementwise f32 ops below this many elements stay on the calling thread. */
+  parallelMinElements: number = 262144;
+  #pool: WorkerPool | null;
+
+  constructor(k: KernelExports, heap: Heap, pool: WorkerPool | null, scratch: number, meta: number, reason: string | null) {
+    this.k = k;
+    this.heap = heap;
+    this.#pool = pool;
+    this.scratch = scratch;
+    this.meta = meta;
+    this.singleThreadReason = reason;
+  }
+
+  /** Threads the kernels may use right now (1 after a worker failure). */
+  get threads(): number {
+    return this.#pool?.alive ? this.#pool.threads : 1;
+  }
+
+  /** The worker pool until it is closed: a pool whose worker failed throws once from its next run, then closes. */
+  get pool(): WorkerPool | null {
+    return this.#pool && !this.#pool.closed ? this.#pool : null;
+  }
+
+  get memoryObject(): WebAssembly.Memory {
+    return this.heap.memory;
+  }
+
+  alloc(bytes: number, what?: string): WasmStorage {
+    return this.heap.alloc(bytes, what);
+  }
+
+  /** Storage for an op's output. */
+  output(meta: TensorMeta, op: string): WasmStorage {
+    let n = 1;
+    for (const d of meta.shape) n *= d;
+    return this.heap.alloc(n * BYTES_PER_ELEMENT[meta.dtype], `the ${meta.dtype} output ${fmtShape(meta.shape)} of ${op}`);
+  }
+
+  upload(values: TypedArray, dtype: DType): WasmStorage {
+    const s = this.heap.alloc(values.byteLength, `a ${dtype} tensor of ${values.length} elements`);
+    new Uint8Array(this.heap.memory.buffer, s.ptr, values.byteLength).set(new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
+    return s;
+  }
+
+  async read(storage: WasmStorage, meta: TensorMeta): Promise<TypedArray> {
+    return this.readSync(storage, meta);
+  }
+
+  readSync(storage: WasmStorage, meta: TensorMeta): TypedArray {
+    const n = storage.bytes / BYTES_PER_ELEMENT[meta.dtype];
+    const out = allocArray(meta.dtype, n);
+    new Uint8Array(out.buffer).set(new Uint8Array(this.heap.memory.buffer, storage.ptr, storage.bytes));
+    return out;
+  }
+
+  release(storage: WasmStorage): void {
+    this.heap.release(storage);
+  }
+
+  memory(): WasmMemoryInfo {
+    return this.heap.stats();
+  }
+
+  /** Write i32 words into the meta block; returns its address. */
+  putMeta(words: readonly number[]): number {
+    new Int32Array(this.heap.memory.buffer, this.meta, words.length).set(words);
+    return this.meta;
+  }
+
+  /** Stop the worker threads (the backend keeps working single-threaded). */
+  dispose(): void {
+    this.#pool?.close();
+  }
+}
+
+async function defaultThreads(): Promise<number> {
+  const nav = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator;
+  if (nav?.hardwareConcurrency) return nav.hardwareConcurrency;
+  if (isNode()) {
+    const os = (await import('node:os' as string)) as { availableParallelism?: () => number; cpus(): unknown[] };
+    return os.availableParallelism?.() ?? os.cpus().length;
+  }
+  return 1;
+}
+
+let noticed = false;
+
+/** A WebAssembly backend: threads on every core when SharedArrayBuffer is available. */
+export async function wasmBackend(opts: WasmBackendOptions = {}): Promise<WasmBackend> {
+  const want = opts.threads === undefined || opts.threads === 'auto' ? await defaultThreads() : Math.max(1, Math.floor(opts.threads));
+  const sabOk = typeof SharedArrayBuffer !== 'undefined';
+  const shared = want > 1 && sabOk;
+  let reason: string | null = null;
+  if (want > 1 && !sabOk) {
+    reason = 'SharedArrayBuffer is unavailable (a page must be cross-origin isolated)';
+    if (opts.notice !== false && !noticed) {
+      noticed = true;
+      console.info(`[backend-wasm] ${reason}: running single-threaded`);
+    }
+  }
+  const module = await loadModule(shared);
+  const memory = new WebAssembly.Memory({ initial: 64, maximum: 65536, ...(shared ? { shared: true } : {}) });
+  const k = instantiate(module, memory);
+  const heap = new Heap(memory, k.heapBase());
+  const gemmScratch = k.gemmScratchBytes();
+  const scratch = heap.alloc(gemmScratch, 'GEMM scratch').ptr;
+  const meta = heap.alloc(META_BYTES, 'kernel metadata').ptr;
+  let pool: WorkerPool | null = null;
+  if (shared) {
+    const ctrl = heap.alloc(CTRL_BYTES, 'the worker control block').ptr;
+    const scratches = Array.from({ length: want - 1 }, () => heap.alloc(gemmScratch, 'GEMM scratch').ptr);
+    pool = await WorkerPool.start(module, memory, ctrl, scratches, opts.stallTimeoutMs === undefined ? {} : { stallTimeoutMs: opts.stallTimeoutMs });
+  }
+  return new WasmBackend(k, heap, pool, scratch, meta, reason);
+}

@@ -1,0 +1,105 @@
+// wasm against the CPU reference beyond the fixtures: the GEMM over awkward and LoRA shapes in all
+// four transpose combinations, single-threaded and split across the worker pool.
+import { afterAll, describe, expect, it } from 'vitest';
+import { cpuBackend } from '@webpeft/backend-cpu';
+import { Generator, add, fromArray, matmul, mul, sum, tidy } from '@webpeft/tensor';
+import { assertClose, maxAbs } from '@webpeft/tensor/testing';
+import { planChunks, wasmBackend } from './mod.ts';
+
+const cpu = cpuBackend();
+const single = await wasmBackend({ threads: 1 });
+const threaded = await wasmBackend({ threads: 2 });
+threaded.parallelMinMacs = 0; // split even the small ones
+threaded.parallelMinElements = 0;
+afterAll(() => threaded.dispose());
+
+const shapes: [number, number, number, number][] = [
+  // [batch, M, K, N]
+  [1, 1, 1, 1],
+  [1, 1, 97, 13],
+  [1, 37, 53, 29],
+  [2, 33, 65, 35],
+  [1, 64, 768, 8], // x·Aᵀ
+  [1, 8, 512, 96], // Gᵀ·(x·Aᵀ): long K, small output
+  [3, 5, 7, 130],
+  [1, 131, 300, 257], // crosses KC = 256 and a partial NC block edge
+  [1, 7, 1, 9], // K = 1
+];
+
+function host(a: Float64Array, b: Float64Array, [batch, m, k, n]: number[], transA: boolean, transB: boolean): ArrayLike<number> {
+  return tidy(() => {
+    const ta = fromArray(a, [batch!, ...(transA ? [k!, m!] : [m!, k!])], { dtype: 'f64', backend: cpu });
+    const tb = fromArray(b, [batch!, ...(transB ? [n!, k!] : [k!, n!])], { dtype: 'f64', backend: cpu });
+    return matmul(ta, tb, { transA, transB }).dataSync();
+  });
+}
+
+describe('matmul parity with the CPU reference', () => {
+  for (const [label, backend] of [
+    ['1 thread', single],
+    ['2 threads', threaded],
+  ] as const) {
+    for (const dims of shapes) {
+      for (const [transA, transB] of [
+        [false, false],
+        [false, true],
+        [true, false],
+        [true, true],
+      ] as const) {
+        it(`${label} ${dims.join('×')} ${transA ? 'T' : 'N'}${transB ? 'T' : 'N'}`, () => {
+          const [batch, m, k, n] = dims;
+          const g = new Generator(m * 1000 + k + n);
+          const a = g.normal(batch * m * k);
+          const b = g.normal(batch * k * n);
+          const want = host(a, b, dims, transA, transB);
+          const got = tidy(() => {
+            const ta = fromArray(a, [batch, ...(transA ? [k, m] : [m, k])], { backend });
+            const tb = fromArray(b, [batch, ...(transB ? [n, k] : [k, n])], { backend });
+            return matmul(ta, tb, { transA, transB }).dataSync();
+          });
+          assertClose(`matmul ${dims}`, [batch, m, n], got, want, { rtol: 1e-4, atol: 1e-5 * Math.sqrt(k) * (1 + maxAbs(want)) });
+        });
+      }
+    }
+  }
+
+  it('broadcasts batch axes ([2,1,M,K]·[3,K,N])', () => {
+    const g = new Generator(5);
+    const a = g.normal(2 * 6 * 5);
+    const b = g.normal(3 * 5 * 4);
+    const want = tidy(() => matmul(fromArray(a, [2, 1, 6, 5], { dtype: 'f64', backend: cpu }), fromArray(b, [3, 5, 4], { dtype: 'f64', backend: cpu })).dataSync());
+    for (const backend of [single, threaded]) {
+      const got = tidy(() => matmul(fromArray(a, [2, 1, 6, 5], { backend }), fromArray(b, [3, 5, 4], { backend })).dataSync());
+      assertClose('batched broadcast', [2, 3, 6, 4], got, want, { rtol: 1e-4, atol: 1e-5 });
+    }
+  });
+
+  it('splits big elementwise ops across threads with the same result', () => {
+    const g = new Generator(9);
+    const x = g.normal(10_001);
+    const y = g.normal(10_001);
+    const run = (backend: typeof single) => tidy(() => mul(add(fromArray(x, [10_001], { backend }), fromArray(y, [10_001], { backend })), 3).dataSync());
+    expect(Array.from(run(threaded))).toEqual(Array.from(run(single)));
+    const s = tidy(() => sum(fromArray(x, [10_001], { backend: threaded })).dataSync()[0]!);
+    expect(s).toBeCloseTo(x.reduce((p, v) => p + v, 0), 2);
+  });
+
+  it('plans column bands for wide outputs and row bands for narrow ones', () => {
+    const job = [{ a: 0, b: 0, c: 0 }];
+    expect(planChunks(job, 512, 768, 2)).toEqual([
+      [0, 0, 512, 0, 192],
+      [0, 0, 512, 192, 384],
+      [0, 0, 512, 384, 576],
+      [0, 0, 512, 576, 768],
+    ]);
+    expect(planChunks(job, 8, 96, 2)).toEqual([
+      [0, 0, 8, 0, 48],
+      [0, 0, 8, 48, 96],
+    ]);
+    expect(planChunks(job, 512, 8, 2)).toEqual([
+      [0, 0, 264, 0, 8],
+      [0, 264, 512, 0, 8],
+    ]);
+    expect(planChunks([job[0]!, job[0]!], 8, 8, 2)).toHaveLength(2);
+  });
+});
