@@ -12,4 +12,4 @@ export { Heap, sizeClass, WASM32_MAX_BYTES, type HeapStats, type WasmStorage } f
 export { WorkerPool, type PoolOptions } from './pool.ts';
 export { type KernelExports, wasmFile } from './module.ts';
 export { runGemm, planChunks } from './kernels/matmul.ts';
-export { selectBackend, type BackendKind, type BackendChoice, type WebGPUProbe, type SelectOptions } from './select.ts';
+export { selectBackend, isCpuAdapter, type BackendKind, type BackendChoice, type WebGPUProbe, type SelectOptions } from './select.ts';
