@@ -134,8 +134,12 @@ export class WorkerPool {
    * word offset) on the main thread. Returns when all are done; throws WasmWorkerError otherwise.
    */
   run(chunks: readonly (readonly number[])[], runMain: (I: Int32Array, record: number) => void): void {
+    // the shared chunk table holds MAX_CHUNKS records: longer work lists run as successive tables
+    for (let at = 0; at < chunks.length; at += MAX_CHUNKS) this.#runTable(chunks.slice(at, at + MAX_CHUNKS), runMain);
+  }
+
+  #runTable(chunks: readonly (readonly number[])[], runMain: (I: Int32Array, record: number) => void): void {
     if (this.#broken !== null || this.#closed) throw this.#breakDown(this.#broken ?? 'the pool was closed');
-    if (chunks.length > MAX_CHUNKS) throw new WasmWorkerError(`backend-wasm: ${chunks.length} chunks exceed the pool's table of ${MAX_CHUNKS}`);
     const C = this.#c;
     let I = this.#view();
     chunks.forEach((ch, k) => I.set(ch, C + CTRL.CHUNKS + k * CHUNK_WORDS));
