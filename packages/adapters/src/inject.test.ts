@@ -52,6 +52,14 @@ describe('target errors', () => {
     expect(re.closest.slice(0, 4)).toContain('attn.q_proj');
   });
 
+  it('role entries may be whole-path regexes (models/*/targets.ts); PEFT target_modules then lists the matched paths', async () => {
+    const regexRoles = { q: [String.raw`^attn\.q_proj$`], v: [String.raw`^attn\.v_pro.$`] };
+    expect(await paths({ targetRoles: ['q', 'v'] }, { roles: regexRoles })).toEqual(['attn.q_proj', 'attn.v_proj']);
+    const am = await injectAdapter(new TinyClassifier(), { r: 2, targetRoles: ['q', 'v'] }, { roles: regexRoles });
+    expect(am.adapter('default').targetModules).toEqual(['attn.q_proj', 'attn.v_proj']);
+    await expect(paths({ targetRoles: ['q'] }, { roles: { q: [String.raw`^nowhere\.q$`] } })).rejects.toThrow(/role q/);
+  });
+
   it('roles: unknown role, role without matches, roles without a map', async () => {
     await expect(paths({ targetRoles: ['gate'] }, { roles: { q: ['q_proj'] } })).rejects.toThrow(/role 'gate' is not defined.*known roles: q/);
     await expect(paths({ targetRoles: ['gate'] }, { roles: NN_ROLES })).rejects.toThrow(/role gate.*resolves to gate_proj/);

@@ -43,6 +43,11 @@ export function matchesName(name: string, path: string): boolean {
   return path === name || path.endsWith(`.${name}`);
 }
 
+/** Role entries containing regex syntax (anchors, escapes, classes, quantifiers) are whole-path regexes. */
+export function isRegexPattern(name: string): boolean {
+  return /[\\^$()[\]*+?|{}]/.test(name);
+}
+
 /** A target pattern against a module path: list → exact or suffix, string → full regex match. */
 export function matchesPattern(pattern: readonly string[] | string, path: string): boolean {
   if (typeof pattern === 'string') return new RegExp(`^(?:${pattern})$`).test(path);
@@ -119,8 +124,12 @@ export function selectTargets(model: Module, config: ResolvedAdapterConfig, role
       const candidates = resolveRole(roles, role);
       let matched = 0;
       for (const name of candidates) {
-        const n = pick(name, (p) => matchesName(name, p), false);
-        if (n > 0 && !names.includes(name)) names.push(name);
+        // a family's role entry is a module name/suffix, or (models' targets.ts) a whole-path regex
+        const regex = isRegexPattern(name);
+        const n = pick(name, (p) => (regex ? matchesPattern(name, p) : matchesName(name, p)), false);
+        // PEFT's list form matches exact names/suffixes: save regex matches as the module paths they chose
+        const saves = regex ? [...chosen].filter((p) => matchesPattern(name, p)) : n > 0 ? [name] : [];
+        for (const s2 of saves) if (!names.includes(s2)) names.push(s2);
         matched += n;
       }
       if (matched === 0) throw new TargetNotFoundError(`role ${role}`, closestNames(candidates[0]!, paths), ` (role '${role}' resolves to ${candidates.join(', ')})`);
