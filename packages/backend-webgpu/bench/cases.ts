@@ -198,13 +198,13 @@ export function trainReference(cfg: TrainConfig, data: TrainData): TrainRef {
     for (let j = 0; j < d; j++) {
       const g = dy[i * d + j]!;
       for (let q = 0; q < r; q++) {
-        gB[j * r + q] += s * g * h[i * r + q]!;
-        dh[i * r + q] += s * g * b[j * r + q]!;
+        gB[j * r + q] = gB[j * r + q]! + s * g * h[i * r + q]!;
+        dh[i * r + q] = dh[i * r + q]! + s * g * b[j * r + q]!;
       }
     }
   }
   const gA = new Float64Array(r * d);
-  for (let i = 0; i < N; i++) for (let q = 0; q < r; q++) for (let k = 0; k < d; k++) gA[q * d + k] += dh[i * r + q]! * x[i * d + k]!;
+  for (let i = 0; i < N; i++) for (let q = 0; q < r; q++) for (let k = 0; k < d; k++) gA[q * d + k] = gA[q * d + k]! + dh[i * r + q]! * x[i * d + k]!;
   const step = (p: Float32Array, g: Float64Array) => Float64Array.from(p, (pv, i) => pv - adamwDelta(cfg, g[i]!, pv, 1));
   return { loss, a: step(a, gA), b: step(b, gB), gA, gB };
 }

@@ -114,6 +114,8 @@ export function loadTf(): TFModule {
 
 export function tfjsStack(name: StackName, backendName: 'cpu' | 'webgpu', gpuErrors?: () => string | null): Stack {
   const tf = loadTf();
+  // tfjs has one global engine: switch to this stack's backend before every rep (a no-op when
+  // current), so that the stacks can be measured interleaved.
   const use = async () => {
     if (tf.getBackend() !== backendName && !(await tf.setBackend(backendName))) throw new Error(`tf.setBackend('${backendName}') failed`);
   };
@@ -130,6 +132,7 @@ export function tfjsStack(name: StackName, backendName: 'cpu' | 'webgpu', gpuErr
       const idx = tf.tensor1d(data.idx, 'int32');
       return {
         async run() {
+          await use();
           const g = tf.tidy(() => tf.gather(tf.reshape(tf.matMul(a, b, c.transA, c.transB), [-1]), idx));
           const v = await g.data();
           g.dispose();
@@ -159,6 +162,7 @@ export function tfjsStack(name: StackName, backendName: 'cpu' | 'webgpu', gpuErr
       let stepNo = 0;
       return {
         async step() {
+          await use();
           const { value, grads } = tf.variableGrads(f, trainable);
           stepNo++;
           const bc1 = 1 - cfg.beta1 ** stepNo;

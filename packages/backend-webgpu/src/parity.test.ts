@@ -18,9 +18,13 @@ const shapes: [number, number, number, number][] = [
   [1, 64, 768, 8], // x·Aᵀ
   [1, 8, 512, 96], // Gᵀ·(x·Aᵀ): long K, small output
   [3, 5, 7, 130],
+  [2, 12, 20, 16], // every dimension a multiple of 4: vec4 runs on all layouts
+  [1, 8, 768, 64],
 ];
 const plans: MatmulPlan[] = [
   { variant: 'blocked', slices: 1 },
+  { variant: 'vec4', slices: 1 },
+  { variant: 'vec4', slices: 5 },
   { variant: 'tiled', slices: 1 },
   { variant: 'blocked', slices: 7 },
   { variant: 'tiled', slices: 3 },

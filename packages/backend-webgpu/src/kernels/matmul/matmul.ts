@@ -4,13 +4,16 @@ import { type MatmulAttrs, broadcastStrides } from '@webpeft/tensor';
 import type { GpuStorage, WebGPUBackend } from '../../backend.ts';
 import { gpuKernel, numel } from '../_wgsl.ts';
 import { SUM_SLICES, blockedShader, tiledShader } from './matmul.wgsl.ts';
+import { vec4Applies, vec4Shader } from './vec4.wgsl.ts';
 import { type MatmulPlan, type MatmulShape, planMatmul } from './select.ts';
 
 export function runMatmul(backend: WebGPUBackend, a: GPUBuffer, b: GPUBuffer, shape: MatmulShape, plan: MatmulPlan, batchMeta: number[]): GpuStorage {
   const { m, n, k, batch, transA, transB } = shape;
+  // vec4 needs aligned rows; otherwise the same 4×4 blocking with scalar loads
+  const variant = plan.variant === 'vec4' && !vec4Applies(m, n, k, transA, transB) ? 'blocked' : plan.variant;
   const slices = plan.slices;
-  const kChunk = Math.ceil(k / slices);
-  const tile = plan.variant === 'tiled' ? 32 : 4;
+  const kChunk = variant === 'vec4' ? Math.ceil(k / slices / 4) * 4 : Math.ceil(k / slices);
+  const tile = variant === 'tiled' ? 32 : 4;
   const perBatch = Math.ceil(m / tile) * Math.ceil(n / tile);
   const units = perBatch * batch * slices;
   const target = slices > 1 ? backend.alloc(slices * batch * m * n, 'split-K partials') : backend.alloc(batch * m * n);
@@ -18,12 +21,12 @@ export function runMatmul(backend: WebGPUBackend, a: GPUBuffer, b: GPUBuffer, sh
     backend.clear(target.buffer, target.bytes);
   } else {
     backend.run({
-      key: `matmul:${plan.variant}:${transA}:${transB}`,
-      code: () => (plan.variant === 'tiled' ? tiledShader(transA, transB) : blockedShader(transA, transB)),
+      key: `matmul:${variant}:${transA}:${transB}`,
+      code: () => (variant === 'tiled' ? tiledShader(transA, transB) : variant === 'vec4' ? vec4Shader(transA, transB) : blockedShader(transA, transB)),
       meta: [units, m, n, k, kChunk, slices, ...batchMeta],
       inputs: [a, b],
       output: target.buffer,
-      threads: plan.variant === 'tiled' ? units * 64 : units,
+      threads: variant === 'tiled' ? units * 64 : units,
     });
   }
   if (slices === 1) return target;

@@ -1,11 +1,14 @@
 /// <reference types="@webgpu/types" />
 // Variant choice per device and shape. Defaults come from measurements (docs/benchmarks.md):
-// CPU drivers (llvmpipe, SwiftShader) are fastest with register-blocked global loads, real GPUs
-// with workgroup tiles; long reductions with a small output split K so more threads work.
+// on llvmpipe the best blocked plan beat the best tiled plan at every benchmarked shape (2–8×);
+// real GPUs get workgroup tiles (not yet measured here: no GPU in the benchmark sessions);
+// long reductions with a small output split K so more threads work.
 // `setMatmulPlan` overrides (the autotuner writes its measured winners here).
 import type { WebGPUBackend } from '../../backend.ts';
+import { vec4Applies } from './vec4.wgsl.ts';
 
-export type MatmulVariant = 'blocked' | 'tiled';
+/** blocked: 4×4 per thread, scalar loads; vec4: the same with vec4 loads (aligned shapes); tiled: workgroup tiles. */
+export type MatmulVariant = 'blocked' | 'vec4' | 'tiled';
 
 export interface MatmulShape {
   readonly m: number;
@@ -44,12 +47,16 @@ export function isCpuDriver(backend: WebGPUBackend): boolean {
 export function planMatmul(backend: WebGPUBackend, s: MatmulShape): MatmulPlan {
   const o = overrides.get(backend)?.get(shapeKey(s));
   if (o) return o;
-  const variant: MatmulVariant = !isCpuDriver(backend) && s.m >= 32 && s.n >= 32 ? 'tiled' : 'blocked';
+  const aligned = vec4Applies(s.m, s.n, s.k, s.transA, s.transB);
+  // vec4 beat scalar-load blocked by 1.3–2.3× at every LoRA shape on llvmpipe (docs/benchmarks.md)
+  const variant: MatmulVariant = !isCpuDriver(backend) && s.m >= 32 && s.n >= 32 ? 'tiled' : aligned ? 'vec4' : 'blocked';
   const tile = variant === 'tiled' ? 32 : 4;
   const units = s.batch * Math.ceil(s.m / tile) * Math.ceil(s.n / tile) * (variant === 'tiled' ? 64 : 1);
-  // split K when the output alone cannot occupy the device and K is long: Gᵀ·(x·Aᵀ) = [r×N]·[N×d]
-  const want = isCpuDriver(backend) ? 256 : 8192;
-  let slices = 1;
-  if (units < want && s.k >= 512) slices = Math.min(64, Math.max(1, Math.floor(s.k / 256)), Math.ceil(want / Math.max(units, 1)));
+  // split K when K is long and the output small: Gᵀ·x = [r×N]·[N×d] and x·Aᵀ with r ≪ d.
+  // CPU drivers (measured on llvmpipe, docs/benchmarks.md): ⌊K/256⌋ slices won 1.35–1.9× for
+  // outputs of ≤ 64 rows and K ≥ 512. Real GPUs: split only while the output cannot fill the device.
+  if (isCpuDriver(backend)) return { variant, slices: s.m <= 64 && s.k >= 512 ? Math.min(64, Math.floor(s.k / 256)) : 1 };
+  const want = 8192;
+  const slices = units < want && s.k >= 512 ? Math.min(64, Math.max(1, Math.floor(s.k / 256)), Math.ceil(want / Math.max(units, 1))) : 1;
   return { variant, slices };
 }
