@@ -2,7 +2,7 @@ import { cpSync, mkdirSync } from 'node:fs';
 import { defineConfig } from 'tsup';
 
 // One runnable bundle for Node 20 (which cannot run .ts): @webpeft/* are bundled from their
-// sources (the `source` export condition), so the demo needs no prior package build. The WASM
+// sources (the `@webpeft/source` export condition), so the demo needs no prior package build. The WASM
 // backend loads `../wasm/*.wasm` relative to the bundle, so the bundle goes to dist/bin/ and the
 // shipped .wasm files are copied to dist/wasm/.
 export default defineConfig({
@@ -17,7 +17,7 @@ export default defineConfig({
   sourcemap: true,
   dts: false,
   esbuildOptions(options) {
-    options.conditions = ['source'];
+    options.conditions = ['@webpeft/source'];
   },
   onSuccess: async () => {
     mkdirSync('dist/wasm', { recursive: true });

@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup';
 
 // One self-contained file for Node 20 (which cannot run .ts): @webpeft/* are bundled from
-// their sources (the `source` export condition), so the demo needs no prior package build.
+// their sources (the `@webpeft/source` export condition), so the demo needs no prior package build.
 export default defineConfig({
   entry: { main: 'src/main.ts' },
   format: ['esm'],
@@ -13,6 +13,6 @@ export default defineConfig({
   sourcemap: true,
   dts: false,
   esbuildOptions(options) {
-    options.conditions = ['source'];
+    options.conditions = ['@webpeft/source'];
   },
 });

@@ -1,8 +1,8 @@
-// Shared vitest preset. Tests run against sources: the `source` export condition
+// Shared vitest preset. Tests run against sources: the `@webpeft/source` export condition
 // resolves `@webpeft/*` to `src/mod.ts` instead of the built `dist/`.
 // Plain JS (typed with JSDoc) so vitest can load it from node_modules without a transform.
 
-export const sourceConditions = ['source'];
+export const sourceConditions = ['@webpeft/source'];
 
 /**
  * @param {string} name project name shown by vitest

@@ -1,7 +1,7 @@
 // Benchmark (not a test): fp32 matmul GFLOP/s at LoRA shapes and a LoRA layer train step, for
 // webpeft-wasm (1 thread, all cores) beside tfjs-wasm and onnxruntime-node in the same process.
 // tfjs-wasm is initialised once per process, so `--tfjs-threads 1` and `--tfjs-threads 2` are two
-// runs; report.ts merges them. Usage: node --conditions=source --import tsx bench/main.ts --tfjs-threads 1
+// runs; report.ts merges them. Usage: node --conditions=@webpeft/source --import tsx bench/main.ts --tfjs-threads 1
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Generator } from '@webpeft/tensor';

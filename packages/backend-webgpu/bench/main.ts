@@ -2,8 +2,8 @@
 // by side in ONE Node process, on the same Dawn adapter. Not a test: numbers are noisy, compare the
 // ratios measured in one run.
 //
-// Runs with tsx (`node --conditions=source --import tsx`) rather than an esbuild bundle: the bench
-// then executes the same TypeScript sources the tests run (the `source` export condition resolves
+// Runs with tsx (`node --conditions=@webpeft/source --import tsx`) rather than an esbuild bundle: the bench
+// then executes the same TypeScript sources the tests run (the `@webpeft/source` export condition resolves
 // every @webpeft/* package to src/), with no build step and no bundle to keep in sync; tsx only
 // strips types at load time, so the timed code is identical either way.
 //

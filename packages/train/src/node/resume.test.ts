@@ -15,7 +15,7 @@ let child = '';
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'webpeft-train-kill-'));
   child = join(work, 'train-child.mjs');
-  // bundle the child from sources (the `source` export condition, as the tests use)
+  // bundle the child from sources (the `@webpeft/source` export condition, as the tests use)
   await build({
     entryPoints: [join(import.meta.dirname, '..', '..', 'test', 'train-child.ts')],
     outfile: child,
@@ -23,7 +23,7 @@ beforeAll(async () => {
     platform: 'node',
     format: 'esm',
     target: 'node20',
-    conditions: ['source'],
+    conditions: ['@webpeft/source'],
     logLevel: 'silent',
   });
 }, 60_000);
