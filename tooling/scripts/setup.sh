@@ -30,5 +30,5 @@ install_apt() {
 
 install_apt
 echo "setup: npm ci"
-npm ci
+ONNXRUNTIME_NODE_INSTALL=skip npm ci
 echo "setup: done. Next: npm run demo, then npm test"
