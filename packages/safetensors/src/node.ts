@@ -95,8 +95,8 @@ async function writeAll(handle: FileHandle, bytes: Uint8Array): Promise<void> {
   }
 }
 
-/** Make the rename durable; not every platform can fsync a folder (Windows), so failures are ignored. */
-async function syncDirectory(dir: string): Promise<void> {
+/** Make a rename durable; not every platform can fsync a folder (Windows), so failures are ignored. */
+export async function syncDirectory(dir: string): Promise<void> {
   let handle: FileHandle | undefined;
   try {
     handle = await open(dir, 'r');

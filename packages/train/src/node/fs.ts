@@ -3,23 +3,13 @@
 import { randomBytes } from 'node:crypto';
 import { type FileHandle, open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { syncDirectory } from '@webpeft/safetensors/node';
+
+export { syncDirectory };
 
 /** A fresh hidden name next to `path` for a temp file. */
 export function tempPath(path: string, tag = 'tmp'): string {
   return join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.${tag}`);
-}
-
-/** Make a rename durable; some platforms cannot fsync a folder (Windows), which is ignored. */
-export async function syncDirectory(dir: string): Promise<void> {
-  let handle: FileHandle | undefined;
-  try {
-    handle = await open(dir, 'r');
-    await handle.sync();
-  } catch {
-    // best effort
-  } finally {
-    await handle?.close().catch(() => {});
-  }
 }
 
 /** Write `bytes` to `path` atomically and durably (temp file + fsync + rename + folder fsync). */
