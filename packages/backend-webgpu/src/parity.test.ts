@@ -18,13 +18,15 @@ const shapes: [number, number, number, number][] = [
   [1, 64, 768, 8], // x·Aᵀ
   [1, 8, 512, 96], // Gᵀ·(x·Aᵀ): long K, small output
   [3, 5, 7, 130],
-  [2, 12, 20, 16], // every dimension a multiple of 4: vec4 runs on all layouts
+  [2, 12, 20, 16], // every dimension a multiple of 4 (N of 8): vec4 and wide run on their layouts
   [1, 8, 768, 64],
 ];
 const plans: MatmulPlan[] = [
   { variant: 'blocked', slices: 1 },
   { variant: 'vec4', slices: 1 },
   { variant: 'vec4', slices: 5 },
+  { variant: 'wide', slices: 1 },
+  { variant: 'wide', slices: 3 },
   { variant: 'tiled', slices: 1 },
   { variant: 'blocked', slices: 7 },
   { variant: 'tiled', slices: 3 },

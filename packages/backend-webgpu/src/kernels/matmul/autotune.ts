@@ -48,7 +48,7 @@ export function importAutotune(backend: WebGPUBackend, saved: AutotuneCache): nu
 function candidates(backend: WebGPUBackend, s: MatmulShape): MatmulPlan[] {
   const auto = planMatmul(backend, s);
   const splits = [...new Set([1, auto.slices, Math.max(1, Math.min(64, Math.floor(s.k / 256)))])];
-  return (['blocked', 'vec4', 'tiled'] as const).flatMap((variant) => splits.map((slices) => ({ variant, slices })));
+  return (['blocked', 'vec4', 'wide', 'tiled'] as const).flatMap((variant) => splits.map((slices) => ({ variant, slices })));
 }
 
 /** Time every candidate plan for `shape` (median of `reps`), install and return the fastest. */

@@ -5,16 +5,19 @@ import type { GpuStorage, WebGPUBackend } from '../../backend.ts';
 import { gpuKernel, numel } from '../_wgsl.ts';
 import { SUM_SLICES, blockedShader, tiledShader } from './matmul.wgsl.ts';
 import { vec4Applies, vec4Shader } from './vec4.wgsl.ts';
+import { wideApplies, wideShader } from './wide.wgsl.ts';
 import { type MatmulPlan, type MatmulShape, planMatmul } from './select.ts';
 
 export function runMatmul(backend: WebGPUBackend, a: GPUBuffer, b: GPUBuffer, shape: MatmulShape, plan: MatmulPlan, batchMeta: number[]): GpuStorage {
   const { m, n, k, batch, transA, transB } = shape;
   // vec4 needs aligned rows; otherwise the same 4×4 blocking with scalar loads
-  const variant = plan.variant === 'vec4' && !vec4Applies(m, n, k, transA, transB) ? 'blocked' : plan.variant;
+  let variant = plan.variant;
+  if (variant === 'wide' && !wideApplies(m, n, k, transA, transB)) variant = 'vec4';
+  if (variant === 'vec4' && !vec4Applies(m, n, k, transA, transB)) variant = 'blocked';
   const slices = plan.slices;
   const kChunk = variant === 'vec4' ? Math.ceil(k / slices / 4) * 4 : Math.ceil(k / slices);
   const tile = variant === 'tiled' ? 32 : 4;
-  const perBatch = Math.ceil(m / tile) * Math.ceil(n / tile);
+  const perBatch = Math.ceil(m / tile) * Math.ceil(n / (variant === 'wide' ? 8 : tile));
   const units = perBatch * batch * slices;
   const target = slices > 1 ? backend.alloc(slices * batch * m * n, 'split-K partials') : backend.alloc(batch * m * n);
   if (k === 0) {
@@ -22,7 +25,7 @@ export function runMatmul(backend: WebGPUBackend, a: GPUBuffer, b: GPUBuffer, sh
   } else {
     backend.run({
       key: `matmul:${variant}:${transA}:${transB}`,
-      code: () => (variant === 'tiled' ? tiledShader(transA, transB) : variant === 'vec4' ? vec4Shader(transA, transB) : blockedShader(transA, transB)),
+      code: () => (variant === 'tiled' ? tiledShader(transA, transB) : variant === 'vec4' ? vec4Shader(transA, transB) : variant === 'wide' ? wideShader(transA) : blockedShader(transA, transB)),
       meta: [units, m, n, k, kChunk, slices, ...batchMeta],
       inputs: [a, b],
       output: target.buffer,

@@ -6,9 +6,10 @@
 // `setMatmulPlan` overrides (the autotuner writes its measured winners here).
 import type { WebGPUBackend } from '../../backend.ts';
 import { vec4Applies } from './vec4.wgsl.ts';
+import { wideApplies } from './wide.wgsl.ts';
 
-/** blocked: 4×4 per thread, scalar loads; vec4: the same with vec4 loads (aligned shapes); tiled: workgroup tiles. */
-export type MatmulVariant = 'blocked' | 'vec4' | 'tiled';
+/** blocked: 4×4 per thread, scalar loads; vec4: the same with vec4 loads (aligned shapes); wide: 4×8 with vec4 loads (B contiguous along N); tiled: workgroup tiles. */
+export type MatmulVariant = 'blocked' | 'vec4' | 'wide' | 'tiled';
 
 export interface MatmulShape {
   readonly m: number;
@@ -48,14 +49,17 @@ export function planMatmul(backend: WebGPUBackend, s: MatmulShape): MatmulPlan {
   const o = overrides.get(backend)?.get(shapeKey(s));
   if (o) return o;
   const aligned = vec4Applies(s.m, s.n, s.k, s.transA, s.transB);
-  // vec4 beat scalar-load blocked by 1.3–2.3× at every LoRA shape on llvmpipe (docs/benchmarks.md)
-  const variant: MatmulVariant = !isCpuDriver(backend) && s.m >= 32 && s.n >= 32 ? 'tiled' : aligned ? 'vec4' : 'blocked';
+  if (isCpuDriver(backend)) {
+    // llvmpipe (docs/benchmarks.md): 4×8 'wide' beat 4×4 'vec4' by 1.4–1.6× on Gᵀ·x and x·W, vec4
+    // beat scalar loads by 1.3–2.3×; with these kernels split-K no longer paid (0.85–0.95×).
+    const variant: MatmulVariant = wideApplies(s.m, s.n, s.k, s.transA, s.transB) ? 'wide' : aligned ? 'vec4' : 'blocked';
+    return { variant, slices: 1 };
+  }
+  // real GPUs (not yet measured here): workgroup tiles for big outputs; split K only while the
+  // output cannot fill the device (Gᵀ·x = [r×N]·[N×d] with r ≪ d)
+  const variant: MatmulVariant = s.m >= 32 && s.n >= 32 ? 'tiled' : aligned ? 'vec4' : 'blocked';
   const tile = variant === 'tiled' ? 32 : 4;
   const units = s.batch * Math.ceil(s.m / tile) * Math.ceil(s.n / tile) * (variant === 'tiled' ? 64 : 1);
-  // split K when K is long and the output small: Gᵀ·x = [r×N]·[N×d] and x·Aᵀ with r ≪ d.
-  // CPU drivers (measured on llvmpipe, docs/benchmarks.md): ⌊K/256⌋ slices won 1.35–1.9× for
-  // outputs of ≤ 64 rows and K ≥ 512. Real GPUs: split only while the output cannot fill the device.
-  if (isCpuDriver(backend)) return { variant, slices: s.m <= 64 && s.k >= 512 ? Math.min(64, Math.floor(s.k / 256)) : 1 };
   const want = 8192;
   const slices = units < want && s.k >= 512 ? Math.min(64, Math.max(1, Math.floor(s.k / 256)), Math.ceil(want / Math.max(units, 1))) : 1;
   return { variant, slices };
