@@ -1,45 +1,56 @@
 // Single-precision GEMM with SIMD128: C[m0:m1, n0:n1] = op(A)·op(B) over K, row-major C.
 // Goto/BLIS structure: B is packed in KC×NC blocks (panels of NR columns), A in MC×KC blocks
 // (panels of MR rows), and a 4×8 register-blocked f32x4 micro-kernel runs over them: 8 accumulators
-// + 2 B vectors + 1 A broadcast + 1 product = 12 v128 registers. Measured alternatives, all slower
-// under V8 (which keeps one of x64's 16 xmm registers as scratch): 6×8 (16 registers, spills) 0.66×,
-// 5×8 0.64×, 4×8 with k unrolled by 2 0.74×.
+// + 2 B vectors + 1 A vector + 1 product = 12 v128 registers.
+// Under V8 (Node 20) the loop is bound by instruction dispatch, not by the 2 mul + 2 add pipes, so
+// the kernel spends as few non-arithmetic instructions as possible: A is packed pre-broadcast (each
+// element stored as a full f32x4, so the kernel uses plain loads: V8 emits an extra lea for every
+// load32_splat with an offset) and k is unrolled by 4 with immediate offsets (one loop check per 4
+// steps). Measured alternatives, all slower: 6×8 (16 registers, spills) 0.66×, 5×8 0.64×.
+// Outputs at most 32 columns wide with A stored [M×K] (LoRA's x·Aᵀ) use a dot-product kernel over
+// A in place (contiguous in k) and Bᵀ (in place when B is stored [N×K]): no A packing at all.
 // Transposed operands are handled by the packing routines, so x·Wᵀ (nn.Linear) costs one pack.
 
 export const MR: i32 = 4;
 export const NR: i32 = 8;
 export const KC: i32 = 256;
-export const MC: i32 = 96; // a multiple of MR
+export const MC: i32 = 64; // a multiple of MR
 export const NC: i32 = 512;
 
-/** Bytes of per-thread scratch gemm needs: packed A block, packed B block, an edge panel and a C tile. */
+/** Bytes of per-thread scratch gemm needs: packed A block (pre-broadcast), packed B block, an edge panel and a C tile. */
 export function gemmScratchBytes(): i32 {
-  return (MC * KC + KC * NC + KC * NR + 8 * NR) * 4 + 256;
+  return (4 * MC * KC + KC * NC + KC * NR + 8 * NR) * 4 + 256;
 }
 
 // ---- micro-kernels: acc[MR×NR] = Σ_k Ap[k][0..MR) ⊗ Bp[k][0..NR), then C (+)= acc ----
 
+/**
+ * 4×8 tile, A packed pre-broadcast (64 bytes per k: 4 row vectors), B at bp with bks bytes per k
+ * (32 when packed, the row stride when read in place). One k per iteration: TurboFan hoists every
+ * load of an unrolled body above the arithmetic, which spills (unrolled by 2 or 4 measured 0.7×).
+ */
 function kernel4x8(ap: usize, bp: usize, bks: usize, kc: i32, c: usize, ldc: usize, acc: bool): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
-  for (let k = 0; k < kc; k++) {
+  const end = ap + (<usize>kc << 6);
+  do {
     const b0 = v128.load(bp);
     const b1 = v128.load(bp, 16);
-    let a = v128.load32_splat(ap);
+    let a = v128.load(ap);
     c00 = f32x4.add(c00, f32x4.mul(a, b0));
     c01 = f32x4.add(c01, f32x4.mul(a, b1));
-    a = v128.load32_splat(ap, 4);
+    a = v128.load(ap, 16);
     c10 = f32x4.add(c10, f32x4.mul(a, b0));
     c11 = f32x4.add(c11, f32x4.mul(a, b1));
-    a = v128.load32_splat(ap, 8);
+    a = v128.load(ap, 32);
     c20 = f32x4.add(c20, f32x4.mul(a, b0));
     c21 = f32x4.add(c21, f32x4.mul(a, b1));
-    a = v128.load32_splat(ap, 12);
+    a = v128.load(ap, 48);
     c30 = f32x4.add(c30, f32x4.mul(a, b0));
     c31 = f32x4.add(c31, f32x4.mul(a, b1));
-    ap += 16;
+    ap += 64;
     bp += bks;
-  }
+  } while (ap < end);
   if (acc) {
     c00 = f32x4.add(c00, v128.load(c)); c01 = f32x4.add(c01, v128.load(c, 16)); c += ldc;
     c10 = f32x4.add(c10, v128.load(c)); c11 = f32x4.add(c11, v128.load(c, 16)); c += ldc;
@@ -52,6 +63,7 @@ function kernel4x8(ap: usize, bp: usize, bks: usize, kc: i32, c: usize, ldc: usi
   v128.store(c, c20); v128.store(c, c21, 16); c += ldc;
   v128.store(c, c30); v128.store(c, c31, 16);
 }
+
 
 /** The same 4×8 tile with A read in place: row r at ap + r·ars, k steps of aks bytes (no packing). */
 function kernel4x8s(ap: usize, ars: usize, aks: usize, bp: usize, bks: usize, kc: i32, c: usize, ldc: usize, acc: bool): void {
@@ -94,31 +106,32 @@ function kernel4x8s(ap: usize, ars: usize, aks: usize, bp: usize, bks: usize, kc
   v128.store(c, c30); v128.store(c, c31, 16);
 }
 
+
 // ---- packing ----
 
-/** Pack rows [i0, i0+mc) × k [p0, p0+kc) of op(A) into panels of mr rows (zero rows past mc). */
-function packA(a: usize, lda: i32, transA: bool, i0: i32, mc: i32, p0: i32, kc: i32, mr: i32, dst: usize): void {
-  for (let r = 0; r < mc; r += mr) {
-    const rows = min(mr, mc - r);
-    for (let ii = 0; ii < mr; ii++) {
-      let d = dst + <usize>(ii << 2);
+/** Pack rows [i0, i0+mc) × k [p0, p0+kc) of op(A) into panels of MR rows, each element pre-broadcast to an f32x4 (zero rows past mc). */
+function packA(a: usize, lda: i32, transA: bool, i0: i32, mc: i32, p0: i32, kc: i32, dst: usize): void {
+  for (let r = 0; r < mc; r += MR) {
+    const rows = min(MR, mc - r);
+    for (let ii = 0; ii < MR; ii++) {
+      let d = dst + <usize>(ii << 4);
       if (ii >= rows) {
-        for (let k = 0; k < kc; k++, d += <usize>(mr << 2)) store<f32>(d, 0);
+        for (let k = 0; k < kc; k++, d += 64) v128.store(d, f32x4.splat(0));
         continue;
       }
       const i = i0 + r + ii;
       if (!transA) {
         // A stored [M×K]: row i is contiguous in k
         let s = a + (<usize>i * <usize>lda + <usize>p0) * 4;
-        for (let k = 0; k < kc; k++, d += <usize>(mr << 2), s += 4) store<f32>(d, load<f32>(s));
+        for (let k = 0; k < kc; k++, d += 64, s += 4) v128.store(d, v128.load32_splat(s));
       } else {
         // A stored [K×M]: column i, stride lda (= M)
         let s = a + (<usize>p0 * <usize>lda + <usize>i) * 4;
         const st = <usize>lda * 4;
-        for (let k = 0; k < kc; k++, d += <usize>(mr << 2), s += st) store<f32>(d, load<f32>(s));
+        for (let k = 0; k < kc; k++, d += 64, s += st) v128.store(d, v128.load32_splat(s));
       }
     }
-    dst += <usize>(mr * kc) << 2;
+    dst += <usize>(MR * kc) << 4;
   }
 }
 
@@ -157,11 +170,7 @@ function packB(b: usize, ldb: i32, transB: bool, p0: i32, kc: i32, j0: i32, nc: 
   }
 }
 
-// ---- the blocked driver ----
-
-@inline function tile(mr: i32, ap: usize, bp: usize, bks: usize, kc: i32, c: usize, ldc: usize, acc: bool): void {
-  kernel4x8(ap, bp, bks, kc, c, ldc, acc);
-}
+// ---- the blocked drivers ----
 
 /**
  * C[m0:m1, n0:n1] = op(A)·op(B). A is [M×K] (or [K×M] when transA), B is [K×N] (or [N×K] when
@@ -175,17 +184,14 @@ export function gemm(a: usize, b: usize, c: usize, M: i32, N: i32, K: i32, trans
     for (let i = m0; i < m1; i++) memory.fill(c + (<usize>i * <usize>N + <usize>n0) * 4, 0, <usize>(n1 - n0) * 4);
     return;
   }
-  // 4-row panels waste less on short outputs (LoRA's r×d products); 6 rows compute more per load
-  const mr = MR;
-  const mc = (MC / mr) * mr;
   const lda = transA ? M : K;
   const ldb = transB ? K : N;
   const aPack = (scratch + 15) & ~(<usize>15);
-  const bPack = aPack + <usize>(MC * KC) * 4;
+  const bPack = aPack + <usize>(4 * MC * KC) * 4;
   const edge = bPack + <usize>(KC * NC) * 4;
   const cTile = edge + <usize>(KC * NR) * 4;
   // B read in place (row stride N) when it is stored [K×N] and reused by few row panels
-  const packAllB = transB || mRows > 4 * mr;
+  const packAllB = transB || mRows > 4 * MR;
   // A read in place when few B panels reuse it (LoRA's x·Aᵀ, N = r): packing it would cost as much as the product
   const packAllA = n1 - n0 > 4 * NR;
   const ars: usize = transA ? 4 : <usize>K * 4;
@@ -196,42 +202,40 @@ export function gemm(a: usize, b: usize, c: usize, M: i32, N: i32, K: i32, trans
       const kc = min(KC, K - pc);
       const acc = pc > 0;
       if (packAllB) packB(b, ldb, transB, pc, kc, jc, nc, bPack);
-      for (let ic = m0; ic < m1; ic += mc) {
-        const mcc = min(mc, m1 - ic);
-        if (packAllA) packA(a, lda, transA, ic, mcc, pc, kc, mr, aPack);
+      for (let ic = m0; ic < m1; ic += MC) {
+        const mcc = min(MC, m1 - ic);
+        if (packAllA) packA(a, lda, transA, ic, mcc, pc, kc, aPack);
         for (let jr = 0; jr < nc; jr += NR) {
           const cols = min(NR, nc - jr);
           let bp: usize;
-          let bks: usize;
+          let bks: usize = 32;
           if (packAllB) {
             bp = bPack + <usize>(jr * kc) * 4;
-            bks = 32;
           } else if (cols == NR) {
             bp = b + (<usize>pc * <usize>ldb + <usize>(jc + jr)) * 4;
             bks = <usize>ldb * 4;
           } else {
             packB(b, ldb, false, pc, kc, jc + jr, cols, edge);
             bp = edge;
-            bks = 32;
           }
-          for (let ir = 0; ir < mcc; ir += mr) {
-            const rows = min(mr, mcc - ir);
-            let ap = aPack + <usize>(ir * kc) * 4;
+          for (let ir = 0; ir < mcc; ir += MR) {
+            const rows = min(MR, mcc - ir);
+            let ap = aPack + <usize>(ir * kc) * 16;
             const cAt = c + (<usize>(ic + ir) * <usize>N + <usize>(jc + jr)) * 4;
-            const direct = !packAllA && rows == mr;
-            if (!packAllA && rows < mr) {
+            const direct = !packAllA && rows == MR;
+            if (!packAllA && rows < MR) {
               // the last rows: pack this one panel (zero rows past M) rather than read past A
-              packA(a, lda, transA, ic + ir, rows, pc, kc, mr, aPack);
+              packA(a, lda, transA, ic + ir, rows, pc, kc, aPack);
               ap = aPack;
             }
             const aAt = a + (transA ? <usize>pc * <usize>M + <usize>(ic + ir) : <usize>(ic + ir) * <usize>K + <usize>pc) * 4;
-            if (rows == mr && cols == NR) {
+            if (rows == MR && cols == NR) {
               if (direct) kernel4x8s(aAt, ars, aks, bp, bks, kc, cAt, ldc, acc);
-              else tile(mr, ap, bp, bks, kc, cAt, ldc, acc);
+              else kernel4x8(ap, bp, bks, kc, cAt, ldc, acc);
             } else {
               // partial tile: compute the full block into scratch, then write the valid part
               if (direct) kernel4x8s(aAt, ars, aks, bp, bks, kc, cTile, 32, false);
-              else tile(mr, ap, bp, bks, kc, cTile, 32, false);
+              else kernel4x8(ap, bp, bks, kc, cTile, 32, false);
               for (let i = 0; i < rows; i++) {
                 for (let j = 0; j < cols; j++) {
                   const dst = cAt + <usize>i * ldc + <usize>(j << 2);

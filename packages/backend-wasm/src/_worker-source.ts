@@ -14,6 +14,8 @@ export const MAX_CHUNKS = 256;
 export const CTRL_BYTES = (CTRL.CHUNKS + CHUNK_WORDS * MAX_CHUNKS) * 4;
 /** Chunk functions: [fn, args...]. */
 export const FN = { GEMM: 0, UNARY_F32: 1, BINARY: 2 } as const;
+/** How long a worker polls GEN after a job before it sleeps in Atomics.wait (ms). */
+export const SPIN_MS = 0.25;
 
 const body = `
 let ex, memory, scratch, id, I = null;
@@ -59,6 +61,11 @@ function start(msg) {
   let gen = Atomics.load(view(), C + ${CTRL.GEN});
   post({ type: 'ready', id });
   for (;;) {
+    // stay awake briefly after a job: ops come back to back (a training step), and waking a
+    // sleeping thread costs tens of µs, as long as a small matmul takes
+    const J = view();
+    const until = performance.now() + ${SPIN_MS};
+    for (let s = 1; Atomics.load(J, C + ${CTRL.GEN}) === gen; s++) if ((s & 255) === 0 && performance.now() > until) break;
     Atomics.wait(view(), C + ${CTRL.GEN}, gen);
     gen = Atomics.load(view(), C + ${CTRL.GEN});
     if (Atomics.load(view(), C + ${CTRL.SHUTDOWN})) return;
