@@ -18,18 +18,18 @@ const HEADER = `@group(0) @binding(0) var<storage, read> prm: array<u32>;
 @group(0) @binding(2) var<storage, read> in1: array<f32>;
 @group(0) @binding(3) var<storage, read_write> out: array<f32>;`;
 
-/** Decode a unit index into (slice, batch, tile) and the batch operand offsets. */
-const LOCATE = (tile: number) => `
+/** Decode a unit index into (slice, batch, tile of tileM×tileN) and the batch operand offsets (shared by every variant). */
+export const LOCATE = (tileM: number, tileN = tileM): string => `
   let M = prm[1]; let N = prm[2]; let K = prm[3];
-  let tilesM = (M + ${tile - 1}u) / ${tile}u;
-  let tilesN = (N + ${tile - 1}u) / ${tile}u;
+  let tilesM = (M + ${tileM - 1}u) / ${tileM}u;
+  let tilesN = (N + ${tileN - 1}u) / ${tileN}u;
   let perBatch = tilesM * tilesN;
   let batches = prm[0] / (perBatch * prm[5]);
   let slice = unit / (perBatch * batches);
   let bt = (unit / perBatch) % batches;
   let r = unit % perBatch;
-  let row0 = (r / tilesN) * ${tile}u;
-  let col0 = (r % tilesN) * ${tile}u;
+  let row0 = (r / tilesN) * ${tileM}u;
+  let col0 = (r % tilesN) * ${tileN}u;
   let br = prm[6];
   let aOff = strided(bt, br, 7u, 7u + br) * M * K;
   let bOff = strided(bt, br, 7u, 7u + 2u * br) * K * N;
@@ -37,7 +37,8 @@ const LOCATE = (tile: number) => `
   let k0 = slice * prm[4];
   let k1 = min(K, k0 + prm[4]);`;
 
-const STORE = (rowExpr: string, colExpr: string) => `
+/** Write the 4×4 accumulator block `acc` (rows from rowExpr, columns from colExpr), skipping the ragged edge. */
+export const STORE = (rowExpr: string, colExpr: string): string => `
   for (var rr = 0u; rr < 4u; rr++) {
     let row = ${rowExpr} + rr;
     if (row >= M) { break; }

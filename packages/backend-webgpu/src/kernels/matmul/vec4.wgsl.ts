@@ -2,6 +2,7 @@
 // (llvmpipe and other CPU drivers vectorise these well). Needs 4-aligned rows along the loaded
 // axis; `vec4Applies` says when. Same prm layout and split-K contract as matmul.wgsl.ts.
 import { STRIDED } from '../_wgsl.ts';
+import { LOCATE, STORE } from './matmul.wgsl.ts';
 
 /** vec4 loads need the loaded axis to be a multiple of 4 (and so every row offset). */
 export function vec4Applies(m: number, n: number, k: number, transA: boolean, transB: boolean): boolean {
@@ -45,31 +46,9 @@ ${STRIDED}
   let flat = gid.x + gid.y * nwg.x * 64u;
   let inRange = flat < prm[0];
   let unit = min(flat, prm[0] - 1u);
-  let M = prm[1]; let N = prm[2]; let K = prm[3];
-  let tilesM = (M + 3u) / 4u;
-  let tilesN = (N + 3u) / 4u;
-  let perBatch = tilesM * tilesN;
-  let batches = prm[0] / (perBatch * prm[5]);
-  let slice = unit / (perBatch * batches);
-  let bt = (unit / perBatch) % batches;
-  let r = unit % perBatch;
-  let row0 = (r / tilesN) * 4u;
-  let col0 = (r % tilesN) * 4u;
-  let br = prm[6];
-  let aOff = strided(bt, br, 7u, 7u + br) * M * K;
-  let bOff = strided(bt, br, 7u, 7u + 2u * br) * K * N;
-  let cOff = (slice * batches + bt) * M * N;
-  let k0 = slice * prm[4];
-  let k1 = min(K, k0 + prm[4]);
+  ${LOCATE(4)}
   var acc: array<vec4f, 4>;
   ${body}
-  for (var rr = 0u; rr < 4u; rr++) {
-    let row = row0 + rr;
-    if (row >= M) { break; }
-    for (var c = 0u; c < 4u; c++) {
-      let col = col0 + c;
-      if (col < N && inRange) { out[cOff + row * N + col] = acc[rr][c]; }
-    }
-  }
+  ${STORE('row0', 'col0')}
 }`;
 }

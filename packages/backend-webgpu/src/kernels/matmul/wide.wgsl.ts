@@ -2,6 +2,7 @@
 // (plain layouts and Gᵀ·x): 32 multiply-adds per 3 (TN) or 6 (NN) loads, twice the reuse of the
 // 4×4 block. `wideApplies` says when; same prm layout and split-K contract as the other variants.
 import { STRIDED } from '../_wgsl.ts';
+import { LOCATE } from './matmul.wgsl.ts';
 
 export function wideApplies(m: number, n: number, _k: number, transA: boolean, transB: boolean): boolean {
   return !transB && n % 8 === 0 && (!transA || m % 4 === 0);
@@ -34,22 +35,7 @@ ${STRIDED}
   let flat = gid.x + gid.y * nwg.x * 64u;
   let inRange = flat < prm[0];
   let unit = min(flat, prm[0] - 1u);
-  let M = prm[1]; let N = prm[2]; let K = prm[3];
-  let tilesM = (M + 3u) / 4u;
-  let tilesN = N / 8u;
-  let perBatch = tilesM * tilesN;
-  let batches = prm[0] / (perBatch * prm[5]);
-  let slice = unit / (perBatch * batches);
-  let bt = (unit / perBatch) % batches;
-  let r = unit % perBatch;
-  let row0 = (r / tilesN) * 4u;
-  let col0 = (r % tilesN) * 8u;
-  let br = prm[6];
-  let aOff = strided(bt, br, 7u, 7u + br) * M * K;
-  let bOff = strided(bt, br, 7u, 7u + 2u * br) * K * N;
-  let cOff = (slice * batches + bt) * M * N;
-  let k0 = slice * prm[4];
-  let k1 = min(K, k0 + prm[4]);
+  ${LOCATE(4, 8)}
   var lo: array<vec4f, 4>;
   var hi: array<vec4f, 4>;
   ${body}
