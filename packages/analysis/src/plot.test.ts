@@ -142,3 +142,14 @@ describe('lineChartSvg', () => {
     expect(() => lineChartSvg({ series: [] })).toThrow(AnalysisError);
   });
 });
+
+describe('subtitle wrapping', () => {
+  it('wraps a long subtitle to the plot width instead of clipping it', async () => {
+    const { wrapText, textWidth } = await import('./plot/svg.ts');
+    const text = 'pretrained on 0°, fine-tuned on 45° (2000 images, 250 steps), 3 seed(s); backend: wasm — WebAssembly SIMD, 2 threads; WebGPU adapter seen: llvmpipe';
+    const lines = wrapText(text, 12, 400);
+    expect(lines.length).toBeGreaterThan(1);
+    expect(lines.join(' ')).toBe(text);
+    for (const l of lines) expect(textWidth(l, 12)).toBeLessThanOrEqual(400);
+  });
+});

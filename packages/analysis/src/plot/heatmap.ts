@@ -43,7 +43,6 @@ export function heatmapSvg(o: HeatmapOptions): string {
   const fontSize = 12;
   if (o.width !== undefined) checkSize('width', o.width, 0);
   if (o.height !== undefined) checkSize('height', o.height, 0);
-  const titleH = titleBlock(o, 0).height;
   const yLabelW = o.yLabel ? 26 : 6;
   const rowLabelW = Math.max(...rowLabels.map((l) => textWidth(l, fontSize))) + 10;
   const gridX0 = 10 + yLabelW + rowLabelW;
@@ -65,13 +64,14 @@ export function heatmapSvg(o: HeatmapOptions): string {
   const shift = rotate ? Math.max(0, colLabelMax * 0.72 + 6 - (gridX0 + cellW / 2)) : 0;
   const gridX = gridX0 + shift;
   const xLabelH = o.xLabel ? 24 : 0;
+  const gridW = cellW * cols;
+  const titleW = (o.title ? textWidth(o.title, 16) * 1.08 : 0) + 30; // the subtitle wraps (titleBlock)
+  const width = o.width ?? Math.max(gridX + gridW + rightW, titleW);
+  const titleH = titleBlock(o, width).height;
   const gridY = titleH + 6;
   const fixedH = gridY + colLabelH + xLabelH + 10;
   const cellH = o.height !== undefined ? Math.max(4, (o.height - fixedH) / rows) : Math.min(48, Math.max(18, cellW * 0.8, 200 / rows));
-  const gridW = cellW * cols;
   const gridH = cellH * rows;
-  const titleW = Math.max(o.title ? textWidth(o.title, 16) * 1.08 : 0, o.subtitle ? textWidth(o.subtitle, 12) : 0) + 30;
-  const width = o.width ?? Math.max(gridX + gridW + rightW, titleW);
   const height = o.height ?? Math.max(fixedH + gridH, gridY + 150);
   const decimals = o.decimals ?? 2;
   const annotate = o.annotate ?? (cellW >= textWidth(fixed(0, decimals), 11) + 8 && cellH >= 18);

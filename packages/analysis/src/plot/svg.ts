@@ -162,10 +162,28 @@ export function titleBlock(o: PlotOptions, width: number): { parts: string[]; he
     parts.push(`<text x="${px(width / 2)}" y="${px(y)}" text-anchor="middle" font-size="16" font-weight="bold">${esc(o.title)}</text>`);
   }
   if (o.subtitle) {
-    y += 16;
-    parts.push(`<text x="${px(width / 2)}" y="${px(y)}" text-anchor="middle" font-size="12" fill="#444">${esc(o.subtitle)}</text>`);
+    // long subtitles wrap to the plot's width instead of running off both edges
+    for (const line of wrapText(o.subtitle, 12, width - 24)) {
+      y += 16;
+      parts.push(`<text x="${px(width / 2)}" y="${px(y)}" text-anchor="middle" font-size="12" fill="#444">${esc(line)}</text>`);
+    }
   }
   return { parts, height: y + 10 };
+}
+
+/** Greedy word wrap of `text` into lines no wider than `maxWidth` (a single long word stays whole). */
+export function wrapText(text: string, fontSize: number, maxWidth: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    const next = line ? `${line} ${word}` : word;
+    if (line && textWidth(next, fontSize) > maxWidth) {
+      lines.push(line);
+      line = word;
+    } else line = next;
+  }
+  if (line) lines.push(line);
+  return lines;
 }
 
 /** Check that a size option is a sensible pixel count. */
