@@ -1,0 +1,136 @@
+// Browser entry for browser-webgpu.test.ts (bundled by esbuild with the `@webpeft/source`
+// condition, so it runs the package sources): the op conformance suite on the browser's own
+// navigator.gpu (Chromium's Dawn; SwiftShader on a CPU-only machine), then every matmul variant
+// forced on a few shapes against a host f64 reference. Reports to `window.__webpeftResult`.
+import fixtures from '../../packages/tensor/fixtures/ops.json' with { type: 'json' };
+import { Generator, fromArray, matmul, setBackend, tidy } from '@webpeft/tensor';
+import { type OpFixtureFile, assertClose, checkDropoutMasks, checkOpCase, maxAbs } from '@webpeft/tensor/testing';
+import { type MatmulPlan, NoAdapterError, type WebGPUBackend, setMatmulPlan, webgpuBackend } from '@webpeft/backend-webgpu';
+
+export interface BrowserWebGPUResult {
+  /** Set when the page found no adapter: the test skips with this reason. */
+  readonly skipped?: string;
+  readonly adapter?: WebGPUBackend['report'];
+  readonly userAgent: string;
+  readonly passed: number;
+  readonly failed: string[];
+  readonly matmul: { readonly passed: number; readonly failed: string[] };
+  readonly ms: number;
+}
+
+declare global {
+  interface Window {
+    __webpeftResult?: BrowserWebGPUResult | { readonly error: string };
+  }
+}
+
+// [batch, M, K, N]: awkward sizes, every dimension a multiple of 4 (vec4/wide on their own
+// layouts), and a long reduction with a small output (split-K has work to split)
+const MATMUL_SHAPES: [number, number, number, number][] = [
+  [2, 33, 65, 35],
+  [2, 12, 20, 16],
+  [1, 8, 512, 96],
+];
+const MATMUL_PLANS: MatmulPlan[] = (['blocked', 'vec4', 'wide', 'tiled'] as const).flatMap((variant) => [1, 3].map((slices) => ({ variant, slices })));
+
+/** Plain f64 triple loop on the host: op(A)·op(B) per batch, row-major. */
+function hostMatmul(a: Float64Array, b: Float64Array, [batch, m, k, n]: number[], transA: boolean, transB: boolean): Float64Array {
+  const out = new Float64Array(batch! * m! * n!);
+  for (let p = 0; p < batch!; p++) {
+    const ao = p * m! * k!;
+    const bo = p * k! * n!;
+    for (let i = 0; i < m!; i++) {
+      for (let j = 0; j < n!; j++) {
+        let s = 0;
+        for (let l = 0; l < k!; l++) {
+          const av = a[ao + (transA ? l * m! + i : i * k! + l)]!;
+          const bv = b[bo + (transB ? j * k! + l : l * n! + j)]!;
+          s += av * bv;
+        }
+        out[p * m! * n! + i * n! + j] = s;
+      }
+    }
+  }
+  return out;
+}
+
+async function matmulParity(backend: WebGPUBackend): Promise<{ passed: number; failed: string[] }> {
+  let passed = 0;
+  const failed: string[] = [];
+  for (const dims of MATMUL_SHAPES) {
+    const [batch, m, k, n] = dims;
+    const g = new Generator(m * 1000 + k);
+    const a = g.normal(batch * m * k);
+    const b = g.normal(batch * k * n);
+    for (const [transA, transB] of [
+      [false, false],
+      [false, true],
+      [true, false],
+      [true, true],
+    ] as const) {
+      const want = hostMatmul(a, b, dims, transA, transB);
+      for (const plan of MATMUL_PLANS) {
+        const name = `matmul ${dims.join('×')} ${plan.variant}/${plan.slices} ${transA ? 'T' : 'N'}${transB ? 'T' : 'N'}`;
+        try {
+          setMatmulPlan(backend, { m, n, k, batch, transA, transB }, plan);
+          let got: Promise<ArrayLike<number>> = Promise.resolve([]);
+          tidy(() => {
+            const ta = fromArray(a, [batch, ...(transA ? [k, m] : [m, k])], { backend });
+            const tb = fromArray(b, [batch, ...(transB ? [n, k] : [k, n])], { backend });
+            got = matmul(ta, tb, { transA, transB }).data();
+          });
+          assertClose(name, [batch, m, n], await got, want, { rtol: 1e-4, atol: 1e-5 * Math.sqrt(k) * (1 + maxAbs(want)) });
+          passed++;
+        } catch (e) {
+          const msg = (e as Error).message;
+          failed.push(msg.startsWith(name) ? msg : `${name}: ${msg}`);
+        }
+      }
+    }
+  }
+  return { passed, failed };
+}
+
+async function main(): Promise<BrowserWebGPUResult> {
+  const t0 = performance.now();
+  const userAgent = navigator.userAgent;
+  let backend: WebGPUBackend;
+  try {
+    backend = await webgpuBackend();
+  } catch (e) {
+    if (e instanceof NoAdapterError) return { skipped: e.message, userAgent, passed: 0, failed: [], matmul: { passed: 0, failed: [] }, ms: 0 };
+    throw e;
+  }
+  setBackend(backend);
+  console.log(`browser webgpu adapter: ${JSON.stringify(backend.report)}`);
+  const file = fixtures as unknown as OpFixtureFile;
+  let passed = 0;
+  const failed: string[] = [];
+  for (const c of file.cases) {
+    try {
+      await checkOpCase(c, { backend, float: 'f32' });
+      passed++;
+    } catch (e) {
+      failed.push(`${c.name}: ${(e as Error).message}`);
+    }
+  }
+  try {
+    await checkDropoutMasks(backend, 'f32');
+    passed++;
+  } catch (e) {
+    failed.push(`dropoutMask: ${(e as Error).message}`);
+  }
+  console.log(`fixtures: ${passed} passed, ${failed.length} failed (${Math.round(performance.now() - t0)} ms)`);
+  const mm = await matmulParity(backend);
+  console.log(`matmul variants: ${mm.passed} passed, ${mm.failed.length} failed`);
+  return { adapter: backend.report, userAgent, passed, failed, matmul: mm, ms: Math.round(performance.now() - t0) };
+}
+
+main().then(
+  (r) => {
+    window.__webpeftResult = r;
+  },
+  (e: unknown) => {
+    window.__webpeftResult = { error: e instanceof Error ? `${e.name}: ${e.message}\n${e.stack ?? ''}` : String(e) };
+  },
+);
