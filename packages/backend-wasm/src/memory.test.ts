@@ -1,54 +1,19 @@
 // Memory: a 1,000-step LoRA training loop keeps linear memory flat; sizes beyond wasm32 are a
 // typed error naming the bytes; size classes bound the slack.
 import { describe, expect, it } from 'vitest';
-import { Generator, type Tensor, add, broadcastTo, fromArray, keep, matmul, mean, mul, noGrad, randn, square, sub, tidy, zeros } from '@webpeft/tensor';
+import { runLoraMemoryLoop } from '@webpeft/tensor/testing';
+import { add, broadcastTo, fromArray, tidy, zeros } from '@webpeft/tensor';
 import { Heap, WASM32_MAX_BYTES, WasmMemoryError, sizeClass, wasmBackend } from './mod.ts';
 
 describe('wasm memory', () => {
   it('a 1,000-step LoRA training loop keeps memory flat (2 threads)', async () => {
     const backend = await wasmBackend({ threads: 2 });
-    const g = new Generator(3);
-    const opts = { generator: g, backend };
-    const w0 = keep(randn([64, 64], opts));
-    const A = keep(randn([8, 64], { ...opts, std: 0.1 }));
-    const B = keep(zeros([64, 8], { backend }));
-    B.requiresGrad = true;
-    A.requiresGrad = true;
-    const x = keep(randn([32, 64], opts));
-    const y = keep(randn([32, 64], opts));
-    const step = () =>
-      tidy(() => {
-        const pred = add(matmul(x, w0, { transB: true }), mul(matmul(matmul(x, A, { transB: true }), B, { transB: true }), 2));
-        const loss = mean(square(sub(pred, y)));
-        loss.backward();
-        noGrad(() => {
-          for (const p of [A, B] as Tensor[]) {
-            p.assign(sub(p, mul(p.grad!, 0.05)));
-            p.grad!.dispose();
-            p.grad = null;
-          }
-        });
-        return loss;
-      });
-    const first = step();
-    const firstLoss = first.dataSync()[0]!;
-    first.dispose();
-    for (let i = 0; i < 20; i++) step().dispose();
-    const before = backend.memory();
-    let last: Tensor | null = null;
-    for (let i = 0; i < 1000; i++) {
-      last?.dispose();
-      last = step();
-    }
-    const lastLoss = last!.dataSync()[0]!;
-    last!.dispose();
-    const after = backend.memory();
+    const { firstLoss, lastLoss, before, after } = await runLoraMemoryLoop(backend);
     expect(after.bytes).toBe(before.bytes);
     expect(after.allocations).toBe(before.allocations);
     expect(after.reservedBytes).toBe(before.reservedBytes);
     expect(after.memoryBytes).toBe(before.memoryBytes);
     expect(lastLoss).toBeLessThan(firstLoss * 0.9);
-    for (const t of [w0, A, B, x, y]) t.dispose();
     backend.dispose();
   });
 

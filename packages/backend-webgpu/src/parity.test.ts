@@ -2,8 +2,8 @@
 // LoRA-sized shapes, training-loop memory, and typed errors.
 import { describe, expect, it } from 'vitest';
 import { cpuBackend } from '@webpeft/backend-cpu';
-import { DTypeError, Generator, type Tensor, add, fromArray, keep, matmul, mean, mul, noGrad, randn, square, sub, tidy, zeros } from '@webpeft/tensor';
-import { assertClose, maxAbs } from '@webpeft/tensor/testing';
+import { DTypeError, Generator, fromArray, matmul, tidy, zeros } from '@webpeft/tensor';
+import { assertClose, maxAbs, runLoraMemoryLoop } from '@webpeft/tensor/testing';
 import { tryBackend } from './_gpu-test.ts';
 import { GpuMemoryError, type MatmulPlan, setMatmulPlan } from './mod.ts';
 
@@ -69,49 +69,11 @@ describe.skipIf(!backend)(`WebGPU parity with CPU (${backend?.report.via ?? reas
   }
 
   it('a 1,000-step LoRA training loop keeps GPU memory flat', async () => {
-    const g = new Generator(3);
-    const opts = { generator: g, backend: backend! };
-    const w0 = keep(randn([64, 64], opts));
-    const A = keep(randn([8, 64], { ...opts, std: 0.1 }));
-    const B = keep(zeros([64, 8], { backend: backend! }));
-    B.requiresGrad = true;
-    A.requiresGrad = true;
-    const x = keep(randn([32, 64], opts));
-    const y = keep(randn([32, 64], opts));
-    const step = () =>
-      tidy(() => {
-        const pred = add(matmul(x, w0, { transB: true }), mul(matmul(matmul(x, A, { transB: true }), B, { transB: true }), 2));
-        const loss = mean(square(sub(pred, y)));
-        loss.backward();
-        noGrad(() => {
-          for (const p of [A, B] as Tensor[]) {
-            p.assign(sub(p, mul(p.grad!, 0.05)));
-            p.grad!.dispose();
-            p.grad = null;
-          }
-        });
-        return loss;
-      });
-    const first = step();
-    const firstLoss = await first.item();
-    first.dispose();
-    for (let i = 0; i < 20; i++) step().dispose();
-    await backend!.sync();
-    const before = backend!.memory();
-    let last: Tensor | null = null;
-    for (let i = 0; i < 1000; i++) {
-      last?.dispose();
-      last = step();
-    }
-    const lastLoss = await last!.item();
-    last!.dispose();
-    await backend!.sync();
-    const after = backend!.memory();
+    const { firstLoss, lastLoss, before, after } = await runLoraMemoryLoop(backend!, { settle: () => backend!.sync() });
     expect(after.bytes).toBe(before.bytes);
     expect(after.allocations).toBe(before.allocations);
     expect(after.ownedBytes).toBe(before.ownedBytes);
     expect(lastLoss).toBeLessThan(firstLoss * 0.9);
-    for (const t of [w0, A, B, x, y]) t.dispose();
   });
 
   it('refuses f64 and tensors larger than one binding, naming the sizes', () => {

@@ -4,3 +4,4 @@ export { type GradCheckOptions, gradCheck } from './gradcheck.ts';
 export { type FixtureTensor, type OpFixtureCase, type OpFixtureFile, type CaseOptions, DEFAULT_TOLERANCE, checkOpCase, uncoveredOps } from './conformance.ts';
 export { OP_TABLE } from './op-table.ts';
 export { DROPOUT_CASES, checkDropoutMasks } from './dropout.ts';
+export { type LoraLoopOptions, type LoraLoopResult, runLoraMemoryLoop } from './memory-loop.ts';
