@@ -5,6 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Generator } from '@webpeft/tensor';
+import { enableNodeRelaxedSimd } from '@webpeft/backend-wasm';
 import { detectHost } from './host.ts';
 import { measureInterleaved } from './measure.ts';
 import { type MatmulCase, type Prepared, type Stack, ortStack, tfjsStack, webpeftStack } from './stacks.ts';
@@ -55,19 +56,22 @@ function check(c: MatmulCase, a: Float32Array, b: Float32Array, got: ArrayLike<n
   }
 }
 
+// Node 20 ships Relaxed SIMD behind a V8 flag; the FMA build is measured beside the portable one.
+if (!(await enableNodeRelaxedSimd())) throw new Error('this engine has no Relaxed SIMD: the FMA build cannot be measured');
 const { tf, threads: tfThreads } = await loadTfjsWasm(tfjsThreads);
 const stacks: Stack[] = [];
 const wasm1 = await webpeftStack(1);
 const wasmAll = await webpeftStack(host.cores);
+const portable = await webpeftStack(tfThreads === 1 ? 1 : host.cores, false);
 if (tfThreads === 1) stacks.push(wasm1);
-stacks.push(wasmAll, tfjsStack(tf, tfThreads));
+stacks.push(wasmAll, portable, tfjsStack(tf, tfThreads));
 if (tfThreads === 1 && !process.argv.includes('--no-ort')) {
   const ort = await import('onnxruntime-node');
   stacks.push(ortStack(ort, 1), ortStack(ort, host.cores));
 }
 console.log(`host: ${host.cpu}, ${host.cores} cores, ${host.isa}, peak ≈ ${(host.peakPerCore * host.cores).toFixed(0)} GFLOP/s fp32; stacks: ${stacks.map((s) => s.name).join(', ')}`);
 
-const timing = { warmup: 2, minReps: 5, maxReps: 25, minTimeMs: quick ? 100 : 300 };
+const timing = { warmup: 2, minReps: 5, maxReps: 15, minTimeMs: quick ? 100 : 300, burstMs: 4, settleMs: 8 };
 const cells: unknown[] = [];
 for (const c of cases()) {
   const g = new Generator(c.m * 7 + c.k + c.n);
@@ -99,11 +103,12 @@ const wpTrain = webpeftTrainStep(tfThreads === 1 ? wasm1.backend : wasmAll.backe
 const wpAll = tfThreads === 1 ? webpeftTrainStep(wasmAll.backend, shape) : null;
 const trainReps = new Map<string, () => unknown>([
   [tfThreads === 1 ? wasm1.name : wasmAll.name, wpTrain.step],
+  [portable.name, webpeftTrainStep(portable.backend, shape).step],
   [`tfjs-wasm ${tfThreads}T`, tfjsTrainStep(tf, shape, 'linear').step],
   [`tfjs-wasm ${tfThreads}T plain layout`, tfjsTrainStep(tf, shape, 'plain').step],
 ]);
 if (wpAll) trainReps.set(wasmAll.name, wpAll.step);
-const trainRes = await measureInterleaved(trainReps, { warmup: 2, minReps: 5, maxReps: 20, minTimeMs: quick ? 300 : 1500 });
+const trainRes = await measureInterleaved(trainReps, { warmup: 2, minReps: 5, maxReps: 20, minTimeMs: quick ? 300 : 1500, burstMs: 40, settleMs: 8 });
 const train: Record<string, number | string> = {};
 for (const [k, t] of trainRes) train[k] = t instanceof Error ? t.message : t.medianMs;
 console.log(`LoRA train step N=512 d=768 r=8 (ms): ${JSON.stringify(train)}`);

@@ -1,5 +1,8 @@
 // Round-robin timing (A B C A B C …) so every stack sees the same clock and background drift on
-// this noisy 2-core machine; medians after warm-up.
+// this noisy 2-core machine; medians after warm-up. A sample is a burst of back-to-back calls (as
+// a training loop issues them: thread pools stay awake inside a burst) sized to ≈ burstMs, and
+// every burst starts after a settle pause, so a stack's spinning threads from its previous burst
+// do not steal cores from the next stack's burst.
 
 export interface Timing {
   readonly medianMs: number;
@@ -12,7 +15,13 @@ export interface MeasureOptions {
   readonly minReps: number;
   readonly maxReps: number;
   readonly minTimeMs: number;
+  /** Target length of one sample's burst of calls (default 0: one call per sample). */
+  readonly burstMs?: number;
+  /** Pause before each burst (default 0). */
+  readonly settleMs?: number;
 }
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export function median(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -23,9 +32,14 @@ export function median(xs: readonly number[]): number {
 export async function measureInterleaved<K>(reps: ReadonlyMap<K, () => unknown>, opts: MeasureOptions): Promise<Map<K, Timing | Error>> {
   const out = new Map<K, Timing | Error>();
   const samples = new Map<K, number[]>();
+  const burst = new Map<K, number>();
   for (const [k, rep] of reps) {
     try {
       for (let i = 0; i < opts.warmup; i++) await rep();
+      const t0 = performance.now();
+      await rep();
+      const once = performance.now() - t0;
+      burst.set(k, Math.max(1, Math.min(100, Math.round((opts.burstMs ?? 0) / Math.max(once, 1e-3)))));
       samples.set(k, []);
     } catch (e) {
       out.set(k, e as Error);
@@ -37,9 +51,12 @@ export async function measureInterleaved<K>(reps: ReadonlyMap<K, () => unknown>,
     if (!active.length) break;
     for (const [k, xs] of active) {
       try {
+        if (opts.settleMs) await sleep(opts.settleMs);
+        const rep = reps.get(k)!;
+        const n = burst.get(k)!;
         const t0 = performance.now();
-        await reps.get(k)!();
-        xs.push(performance.now() - t0);
+        for (let i = 0; i < n; i++) await rep();
+        xs.push((performance.now() - t0) / n);
       } catch (e) {
         out.set(k, e as Error);
       }

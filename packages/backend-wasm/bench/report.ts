@@ -37,17 +37,19 @@ const T1 = 'tfjs-wasm 1T';
 const TN = `tfjs-wasm ${cores}T`;
 const O1 = 'onnxruntime-node 1T';
 const ON = `onnxruntime-node ${cores}T`;
-const cols = [W1, WN, T1, TN, O1, ON];
+const P1 = 'webpeft-wasm SIMD128 1T';
+const PN = `webpeft-wasm SIMD128 ${cores}T`;
+const cols = [W1, WN, P1, PN, T1, TN, O1, ON];
 const f = (x: number | undefined, d = 1) => (x === undefined ? '–' : x.toFixed(d));
 const ratio = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? '–' : `${(a / b).toFixed(2)}×`);
 
 const lines: string[] = [];
-lines.push(`Host: ${host.cpu}, ${cores} cores, ${host.isa}; fp32 peak ≈ ${peak.toFixed(0)} GFLOP/s (${host.peakPerCore.toFixed(0)} per core: 2 FMA pipes × ${host.isa === 'AVX-512' ? 16 : host.isa === 'AVX2' ? 8 : 4} lanes × 2 × ${host.ghz.toFixed(2)} GHz). Node ${runs[0]!.node}, ${runs[0]!.date.slice(0, 10)}. Medians, interleaved reps; GFLOP/s.`);
+lines.push(`Host: ${host.cpu}, ${cores} cores, ${host.isa}; fp32 peak ≈ ${peak.toFixed(0)} GFLOP/s (${host.peakPerCore.toFixed(0)} per core: 2 FMA pipes × ${host.isa === 'AVX-512' ? 16 : host.isa === 'AVX2' ? 8 : 4} lanes × 2 × ${host.ghz.toFixed(2)} GHz). Node ${runs[0]!.node}, ${runs[0]!.date.slice(0, 10)}. Medians of back-to-back bursts (≈4 ms each, a settle pause before each), stacks interleaved; GFLOP/s. webpeft-wasm = the Relaxed SIMD (FMA) build; SIMD128 = the portable build.`);
 lines.push('');
-lines.push(`| shape | ${cols.join(' | ')} | wasm/tfjs 1T | wasm/tfjs ${cores}T | wasm/ORT ${cores}T | % peak (wasm ${cores}T) |`);
-lines.push(`|---|${cols.map(() => '---:').join('|')}|---:|---:|---:|---:|`);
+lines.push(`| shape | ${cols.join(' | ')} | wasm/tfjs 1T | wasm/tfjs ${cores}T | SIMD128/tfjs 1T | SIMD128/tfjs ${cores}T | wasm/ORT ${cores}T | % peak (wasm ${cores}T) |`);
+lines.push(`|---|${cols.map(() => '---:').join('|')}|---:|---:|---:|---:|---:|---:|`);
 for (const r of rows) {
-  lines.push(`| ${r.label} | ${cols.map((c) => f(r.g[c])).join(' | ')} | ${ratio(r.g[W1], r.g[T1])} | ${ratio(r.g[WN], r.g[TN])} | ${ratio(r.g[WN], r.g[ON])} | ${r.g[WN] === undefined ? '–' : ((100 * r.g[WN]!) / peak).toFixed(1)}% |`);
+  lines.push(`| ${r.label} | ${cols.map((c) => f(r.g[c])).join(' | ')} | ${ratio(r.g[W1], r.g[T1])} | ${ratio(r.g[WN], r.g[TN])} | ${ratio(r.g[P1], r.g[T1])} | ${ratio(r.g[PN], r.g[TN])} | ${ratio(r.g[WN], r.g[ON])} | ${r.g[WN] === undefined ? '–' : ((100 * r.g[WN]!) / peak).toFixed(1)}% |`);
 }
 lines.push('');
 lines.push('LoRA layer train step, N=512 d=768 r=8 (forward, backward for A and B, SGD update), median ms:');

@@ -29,10 +29,11 @@ export interface Stack {
 const shapeA = (c: MatmulCase) => (c.transA ? [c.k, c.m] : [c.m, c.k]);
 const shapeB = (c: MatmulCase) => (c.transB ? [c.n, c.k] : [c.k, c.n]);
 
-export async function webpeftStack(threads: number): Promise<Stack & { backend: WasmBackend }> {
-  const backend = await wasmBackend({ threads });
+/** webpeft-wasm on `threads` threads: the Relaxed SIMD (FMA) build, or the portable SIMD128 one. */
+export async function webpeftStack(threads: number, relaxedSimd = true): Promise<Stack & { backend: WasmBackend }> {
+  const backend = await wasmBackend({ threads, relaxedSimd });
   return {
-    name: `webpeft-wasm ${threads}T`,
+    name: `webpeft-wasm${relaxedSimd ? '' : ' SIMD128'} ${threads}T`,
     threads: backend.threads,
     backend,
     async prepare(c, a, b) {

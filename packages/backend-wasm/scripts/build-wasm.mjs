@@ -1,6 +1,8 @@
-// Compile assembly/ to the two shipped modules with AssemblyScript (a devDependency):
+// Compile assembly/ to the four shipped modules with AssemblyScript (a devDependency):
 //   wasm/webpeft-mt.wasm  shared imported memory: one instance per worker thread
 //   wasm/webpeft.wasm     plain imported memory: pages that are not cross-origin isolated
+//   wasm/*-relaxed.wasm   the same two with Relaxed SIMD (FMA in the GEMM micro-kernels), loaded
+//                         only where the engine validates them (src/module.ts)
 // `node scripts/build-wasm.mjs --check` compiles to memory and fails if the committed files differ.
 import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -10,9 +12,13 @@ import asc from 'assemblyscript/asc';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const common = ['assembly/index.ts', '-O3', '--noAssert', '--runtime', 'stub', '--enable', 'simd', '--importMemory', '--initialMemory', '16', '--maximumMemory', '65536'];
 
+const threads = ['--enable', 'threads', '--sharedMemory'];
+const relaxed = ['--enable', 'relaxed-simd'];
 export const variants = {
-  'webpeft-mt.wasm': [...common, '--enable', 'threads', '--sharedMemory'],
+  'webpeft-mt.wasm': [...common, ...threads],
   'webpeft.wasm': common,
+  'webpeft-mt-relaxed.wasm': [...common, ...threads, ...relaxed],
+  'webpeft-relaxed.wasm': [...common, ...relaxed],
 };
 
 /** Compile one variant; resolves to its bytes. */

@@ -2,7 +2,8 @@
 // when SharedArrayBuffer exists), kernels are AssemblyScript compiled with SIMD128.
 import { type Backend, type DType, type MemoryInfo, type TensorMeta, type TypedArray, allocArray, BYTES_PER_ELEMENT, fmtShape } from '@webpeft/tensor';
 import { Heap, type HeapStats, type WasmStorage } from './heap.ts';
-import { type KernelExports, instantiate, isNode, loadModule } from './module.ts';
+import { WasmLoadError } from './errors.ts';
+import { type KernelExports, instantiate, isNode, loadModule, relaxedSimdSupported } from './module.ts';
 import { WorkerPool } from './pool.ts';
 import { CTRL_BYTES } from './_worker-source.ts';
 
@@ -16,6 +17,12 @@ export interface WasmBackendOptions {
   readonly stallTimeoutMs?: number;
   /** Print the one-line notice when threads are unavailable (default true). */
   readonly notice?: boolean;
+  /**
+   * Relaxed SIMD (FMA in the GEMM micro-kernels): 'auto' (the default) uses it when the engine
+   * validates it, false never, true requires it (a WasmLoadError where the engine lacks it).
+   * FMA rounds once per multiply-add, so results differ from the portable module in the last bits.
+   */
+  readonly relaxedSimd?: boolean | 'auto';
 }
 
 export interface WasmMemoryInfo extends MemoryInfo, HeapStats {}
@@ -35,14 +42,17 @@ export class WasmBackend implements Backend<WasmStorage> {
   readonly meta: number;
   /** Why threads are off, when they are. */
   readonly singleThreadReason: string | null;
+  /** Whether the kernels are the Relaxed SIMD (FMA) build. */
+  readonly relaxedSimd: boolean;
   /** Matmuls below this many multiply-adds stay on the calling thread (waking workers costs ~20 µs). */
   parallelMinMacs: number = 131072;
   /** Elementwise f32 ops below this many elements stay on the calling thread. */
   parallelMinElements: number = 262144;
   #pool: WorkerPool | null;
 
-  constructor(k: KernelExports, heap: Heap, pool: WorkerPool | null, scratch: number, meta: number, reason: string | null) {
+  constructor(k: KernelExports, heap: Heap, pool: WorkerPool | null, scratch: number, meta: number, reason: string | null, relaxedSimd = false) {
     this.k = k;
+    this.relaxedSimd = relaxedSimd;
     this.heap = heap;
     this.#pool = pool;
     this.scratch = scratch;
@@ -137,7 +147,12 @@ export async function wasmBackend(opts: WasmBackendOptions = {}): Promise<WasmBa
       console.info(`[backend-wasm] ${reason}: running single-threaded`);
     }
   }
-  const module = await loadModule(shared);
+  const relaxedOk = relaxedSimdSupported();
+  if (opts.relaxedSimd === true && !relaxedOk) {
+    throw new WasmLoadError(`backend-wasm: relaxedSimd: true, but this engine does not validate Relaxed SIMD (Node 20: run node --experimental-wasm-relaxed-simd; Node ≥ 22, Deno and Chrome ≥ 114 have it)`);
+  }
+  const relaxed = opts.relaxedSimd !== false && relaxedOk;
+  const module = await loadModule(shared, relaxed);
   const memory = new WebAssembly.Memory({ initial: 64, maximum: 65536, ...(shared ? { shared: true } : {}) });
   const k = instantiate(module, memory);
   const heap = new Heap(memory, k.heapBase());
@@ -150,5 +165,5 @@ export async function wasmBackend(opts: WasmBackendOptions = {}): Promise<WasmBa
     const scratches = Array.from({ length: want - 1 }, () => heap.alloc(gemmScratch, 'GEMM scratch').ptr);
     pool = await WorkerPool.start(module, memory, ctrl, scratches, opts.stallTimeoutMs === undefined ? {} : { stallTimeoutMs: opts.stallTimeoutMs });
   }
-  return new WasmBackend(k, heap, pool, scratch, meta, reason);
+  return new WasmBackend(k, heap, pool, scratch, meta, reason, relaxed);
 }

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BINARY_OPS, COMPARE_OPS, UNARY_OPS } from '@webpeft/tensor';
 import { BINARY_CODES, COMPARE_CODES, UNARY_CODES } from './_codes.ts';
-import { wasmFile } from './module.ts';
+import { enableNodeRelaxedSimd, wasmFile } from './module.ts';
 
 const root = join(import.meta.dirname, '..');
 
@@ -16,14 +16,27 @@ describe('the shipped WebAssembly', () => {
     expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0);
   });
 
-  it('has the threads variant on shared memory and the plain one without', () => {
-    for (const shared of [true, false]) {
-      const bytes = readFileSync(join(root, 'wasm', wasmFile(shared)));
+  it('has the threads variants on shared memory and the plain ones without', async () => {
+    expect(await enableNodeRelaxedSimd()).toBe(true);
+    for (const [shared, relaxed] of [[true, false], [false, false], [true, true], [false, true]] as const) {
+      const bytes = readFileSync(join(root, 'wasm', wasmFile(shared, relaxed)));
       expect(WebAssembly.validate(bytes)).toBe(true);
       const imports = WebAssembly.Module.imports(new WebAssembly.Module(bytes));
       expect(imports).toEqual([{ module: 'env', name: 'memory', kind: 'memory' }]);
       expect(() => new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory: new WebAssembly.Memory({ initial: 16, maximum: 65536, shared }) } })).not.toThrow();
     }
+  });
+
+  it('uses Relaxed SIMD only in the relaxed builds', () => {
+    // A fresh process (no V8 flag): the portable builds validate everywhere; the relaxed one exactly
+    // where the engine ships Relaxed SIMD (Node 20: nowhere without the flag, Node ≥ 22: always).
+    const dir = JSON.stringify(join(root, 'wasm'));
+    const probe = `const fs = require('fs'); const v = (f) => WebAssembly.validate(fs.readFileSync(${dir} + '/' + f)); console.log(JSON.stringify([v('webpeft.wasm'), v('webpeft-mt.wasm'), v('webpeft-relaxed.wasm'), v('webpeft-mt-relaxed.wasm')]))`;
+    const run = spawnSync(process.execPath, ['-e', probe], { encoding: 'utf8' });
+    const [plain, plainMt, relaxed, relaxedMt] = JSON.parse(run.stdout) as boolean[];
+    expect([plain, plainMt]).toEqual([true, true]);
+    const ships = Number(process.versions.v8.split('.')[0]) * 100 + Number(process.versions.v8.split('.')[1]) >= 1104; // V8 11.4 shipped it
+    expect([relaxed, relaxedMt]).toEqual([ships, ships]);
   });
 
   it('op codes follow the registry order', () => {
@@ -32,3 +45,4 @@ describe('the shipped WebAssembly', () => {
     expect([...COMPARE_OPS]).toEqual(COMPARE_CODES);
   });
 });
+

@@ -1,16 +1,24 @@
 // The PyTorch-fixture conformance suite the CPU and WebGPU backends pass, in f32 on wasm
-// (single-threaded and with the worker pool), plus bit-exact dropout masks.
+// (single-threaded and with the worker pool), plus bit-exact dropout masks; once for the portable
+// SIMD128 build and once for the Relaxed SIMD (FMA) build.
 import { describe, expect, it } from 'vitest';
 import fixtures from '@webpeft/tensor/fixtures/ops.json' with { type: 'json' };
 import { type OpFixtureFile, checkDropoutMasks, checkOpCase } from '@webpeft/tensor/testing';
 import { countKernels, kernelNames, opNames } from '@webpeft/tensor';
-import { WASM, wasmBackend } from './mod.ts';
+import { WASM, enableNodeRelaxedSimd, wasmBackend } from './mod.ts';
 
 const file = fixtures as unknown as OpFixtureFile;
-const covered = new Set<string>();
-const backend = await wasmBackend({ threads: 1 });
+await enableNodeRelaxedSimd();
 
-describe('wasm op conformance (f32, PyTorch fixtures)', () => {
+for (const relaxedSimd of [false, true]) {
+const covered = new Set<string>();
+const backend = await wasmBackend({ threads: 1, relaxedSimd });
+
+describe(`wasm op conformance (f32, PyTorch fixtures, ${relaxedSimd ? 'Relaxed SIMD' : 'SIMD128'})`, () => {
+  it('runs the build asked for', () => {
+    expect(backend.relaxedSimd).toBe(relaxedSimd);
+  });
+
   it('has a kernel for every op in the registry (views need none)', () => {
     expect(opNames().filter((op) => op !== 'reshape' && !kernelNames(WASM).includes(op))).toEqual([]);
   });
@@ -44,3 +52,4 @@ describe('wasm op conformance (f32, PyTorch fixtures)', () => {
     expect(backend.memory().allocations).toBe(2);
   });
 });
+}

@@ -10,6 +10,6 @@ export { WASM, WasmBackend, wasmBackend, type WasmBackendOptions, type WasmMemor
 export { WasmLoadError, WasmMemoryError, WasmWorkerError } from './errors.ts';
 export { Heap, sizeClass, WASM32_MAX_BYTES, type HeapStats, type WasmStorage } from './heap.ts';
 export { WorkerPool, type PoolOptions } from './pool.ts';
-export { type KernelExports, wasmFile } from './module.ts';
+export { type KernelExports, wasmFile, relaxedSimdSupported, enableNodeRelaxedSimd } from './module.ts';
 export { runGemm, planChunks } from './kernels/matmul.ts';
 export { selectBackend, isCpuAdapter, type BackendKind, type BackendChoice, type WebGPUProbe, type SelectOptions } from './select.ts';

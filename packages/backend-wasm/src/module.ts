@@ -23,16 +23,50 @@ export interface KernelExports {
   dropoutMask(dt: number, y: number, n: number, k0: number, k1: number, offLo: number, offHi: number, threshold: number, scale: number): void;
 }
 
-/** File name of a variant: shared memory (threads) or plain. */
-export function wasmFile(shared: boolean): string {
-  return shared ? 'webpeft-mt.wasm' : 'webpeft.wasm';
+/** File name of a variant: shared memory (threads) or plain, Relaxed SIMD (FMA) or portable SIMD128. */
+export function wasmFile(shared: boolean, relaxed = false): string {
+  return `webpeft${shared ? '-mt' : ''}${relaxed ? '-relaxed' : ''}.wasm`;
+}
+
+// (func (param v128 v128 v128) (result v128) local.get 0 local.get 1 local.get 2 f32x4.relaxed_madd)
+const RELAXED_PROBE = new Uint8Array([
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // magic, version
+  0x01, 0x08, 0x01, 0x60, 0x03, 0x7b, 0x7b, 0x7b, 0x01, 0x7b, // type section
+  0x03, 0x02, 0x01, 0x00, // function section
+  0x0a, 0x0d, 0x01, 0x0b, 0x00, 0x20, 0x00, 0x20, 0x01, 0x20, 0x02, 0xfd, 0x85, 0x02, 0x0b, // code
+]);
+
+/**
+ * Whether this engine accepts Relaxed SIMD (f32x4.relaxed_madd): Chrome ≥ 114, Node ≥ 22, Deno,
+ * Firefox ≥ 145; Node 20 only with `node --experimental-wasm-relaxed-simd`.
+ */
+export function relaxedSimdSupported(): boolean {
+  try {
+    return WebAssembly.validate(RELAXED_PROBE);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Node 20 (V8 11.3) has Relaxed SIMD behind a V8 flag; this sets it for the whole process (worker
+ * threads included) when the engine does not validate Relaxed SIMD yet, the same as starting node
+ * with `--experimental-wasm-relaxed-simd`. A process-wide switch, so it is the application's call
+ * (the webpeft apps and benchmarks make it), never made by the library on its own. Call it before
+ * creating a backend; returns whether Relaxed SIMD is available afterwards. Elsewhere a no-op.
+ */
+export async function enableNodeRelaxedSimd(): Promise<boolean> {
+  if (relaxedSimdSupported() || !isNode()) return relaxedSimdSupported();
+  const v8 = (await import('node:v8' as string)) as { setFlagsFromString(flags: string): void };
+  v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
+  return relaxedSimdSupported();
 }
 
 const compiled = new Map<string, Promise<WebAssembly.Module>>();
 
 /** Compile (once per process) the module shipped in ../wasm/. */
-export function loadModule(shared: boolean): Promise<WebAssembly.Module> {
-  const name = wasmFile(shared);
+export function loadModule(shared: boolean, relaxed = false): Promise<WebAssembly.Module> {
+  const name = wasmFile(shared, relaxed);
   let m = compiled.get(name);
   if (!m) {
     m = readWasm(name).then((bytes) => WebAssembly.compile(bytes));

@@ -1,17 +1,26 @@
 // wasm against the CPU reference beyond the fixtures: the GEMM over awkward and LoRA shapes in all
-// four transpose combinations, single-threaded and split across the worker pool.
+// four transpose combinations, single-threaded and split across the worker pool, for the portable
+// SIMD128 build and the Relaxed SIMD (FMA) build.
 import { afterAll, describe, expect, it } from 'vitest';
 import { cpuBackend } from '@webpeft/backend-cpu';
 import { Generator, add, fromArray, matmul, mul, sum, tidy } from '@webpeft/tensor';
 import { assertClose, maxAbs } from '@webpeft/tensor/testing';
-import { planChunks, wasmBackend } from './mod.ts';
+import { enableNodeRelaxedSimd, planChunks, wasmBackend } from './mod.ts';
 
 const cpu = cpuBackend();
-const single = await wasmBackend({ threads: 1 });
-const threaded = await wasmBackend({ threads: 2 });
-threaded.parallelMinMacs = 0; // split even the small ones
-threaded.parallelMinElements = 0;
-afterAll(() => threaded.dispose());
+expect(await enableNodeRelaxedSimd()).toBe(true);
+const single = await wasmBackend({ threads: 1, relaxedSimd: false });
+const threaded = await wasmBackend({ threads: 2, relaxedSimd: false });
+const singleFma = await wasmBackend({ threads: 1, relaxedSimd: true });
+const threadedFma = await wasmBackend({ threads: 2, relaxedSimd: true });
+for (const b of [threaded, threadedFma]) {
+  b.parallelMinMacs = 0; // split even the small ones
+  b.parallelMinElements = 0;
+}
+afterAll(() => {
+  threaded.dispose();
+  threadedFma.dispose();
+});
 
 const shapes: [number, number, number, number][] = [
   // [batch, M, K, N]
@@ -38,6 +47,8 @@ describe('matmul parity with the CPU reference', () => {
   for (const [label, backend] of [
     ['1 thread', single],
     ['2 threads', threaded],
+    ['FMA 1 thread', singleFma],
+    ['FMA 2 threads', threadedFma],
   ] as const) {
     for (const dims of shapes) {
       for (const [transA, transB] of [
@@ -68,7 +79,7 @@ describe('matmul parity with the CPU reference', () => {
     const a = g.normal(2 * 6 * 5);
     const b = g.normal(3 * 5 * 4);
     const want = tidy(() => matmul(fromArray(a, [2, 1, 6, 5], { dtype: 'f64', backend: cpu }), fromArray(b, [3, 5, 4], { dtype: 'f64', backend: cpu })).dataSync());
-    for (const backend of [single, threaded]) {
+    for (const backend of [single, threaded, singleFma, threadedFma]) {
       const got = tidy(() => matmul(fromArray(a, [2, 1, 6, 5], { backend }), fromArray(b, [3, 5, 4], { backend })).dataSync());
       assertClose('batched broadcast', [2, 3, 6, 4], got, want, { rtol: 1e-4, atol: 1e-5 });
     }
@@ -82,6 +93,10 @@ describe('matmul parity with the CPU reference', () => {
     expect(Array.from(run(threaded))).toEqual(Array.from(run(single)));
     const s = tidy(() => sum(fromArray(x, [10_001], { backend: threaded })).dataSync()[0]!);
     expect(s).toBeCloseTo(x.reduce((p, v) => p + v, 0), 2);
+  });
+
+  it('loads the build it was asked for', () => {
+    expect([single.relaxedSimd, threaded.relaxedSimd, singleFma.relaxedSimd, threadedFma.relaxedSimd]).toEqual([false, false, true, true]);
   });
 
   it('plans column bands for wide outputs and row bands for narrow ones', () => {

@@ -165,8 +165,11 @@ export class WorkerPool {
     const stallMs = Math.max(this.#stallMs, 25 * mainMs);
     let done = Atomics.load(I, C + CTRL.DONE);
     let last = performance.now();
+    // spin first: the last chunks usually finish within a chunk's time, and a futex wake-up costs
+    // tens of µs (as much as a small matmul); then sleep in 20 ms slices
+    const spinUntil = performance.now() + Math.min(2, 2 * mainMs + 0.05);
     while (done < chunks.length) {
-      if (this.#block) Atomics.wait(I, C + CTRL.DONE, done, 20);
+      if (this.#block && performance.now() > spinUntil) Atomics.wait(I, C + CTRL.DONE, done, 20);
       const now = Atomics.load(I, C + CTRL.DONE);
       const t = performance.now();
       if (now !== done) {
