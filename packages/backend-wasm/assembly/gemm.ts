@@ -1,14 +1,15 @@
 // Single-precision GEMM with SIMD128: C[m0:m1, n0:n1] = op(A)·op(B) over K, row-major C.
 // Goto/BLIS structure: B is packed in KC×NC blocks (panels of NR columns), A in MC×KC blocks
 // (panels of MR rows), and a 4×8 register-blocked f32x4 micro-kernel runs over them: 8 accumulators
-// + 2 B vectors + 1 A vector + 1 product = 12 v128 registers.
-// Under V8 (Node 20) the loop is bound by instruction dispatch, not by the 2 mul + 2 add pipes, so
-// the kernel spends as few non-arithmetic instructions as possible: A is packed pre-broadcast (each
-// element stored as a full f32x4, so the kernel uses plain loads: V8 emits an extra lea for every
-// load32_splat with an offset) and k is unrolled by 4 with immediate offsets (one loop check per 4
-// steps). Measured alternatives, all slower: 6×8 (16 registers, spills) 0.66×, 5×8 0.64×.
-// Outputs at most 32 columns wide with A stored [M×K] (LoRA's x·Aᵀ) use a dot-product kernel over
-// A in place (contiguous in k) and Bᵀ (in place when B is stored [N×K]): no A packing at all.
+// + 2 B vectors + 1 A vector (+ 1 product without FMA) = 11–12 of the 16 v128 registers.
+// Two builds from this source (ASC_FEATURE_RELAXED_SIMD): the portable one multiplies and adds;
+// under Node 20's V8 its loop is bound by instruction dispatch, so A is packed pre-broadcast. The
+// Relaxed SIMD one uses FMA and is bound by the FMA pipes (≈ 53 GFLOP/s in L1 on the AVX-512
+// host, 14.5 of 16 flop/cycle), so A is packed compactly. Measured alternatives, all slower: 5×8,
+// 6×8 and 7×8 tiles (spills; with FMA too: 34, 38, 29 GFLOP/s), k unrolled (TurboFan hoists the
+// loads and spills).
+// LoRA's skinny products read an operand in place instead of packing it: B stored [K×N] when few
+// row panels reuse it (Gᵀ·(x·Aᵀ)), A stored [M×K] when few B panels do (x·Aᵀ, N = r).
 // Transposed operands are handled by the packing routines, so x·Wᵀ (nn.Linear) costs one pack.
 
 export const MR: i32 = 4;
@@ -17,7 +18,7 @@ export const KC: i32 = 256;
 export const MC: i32 = 64; // a multiple of MR
 export const NC: i32 = 512;
 
-/** Bytes of per-thread scratch gemm needs: packed A block (pre-broadcast), packed B block, an edge panel and a C tile. */
+/** Bytes of per-thread scratch gemm needs: packed A block (pre-broadcast at most), packed B block, an edge panel and a C tile. */
 export function gemmScratchBytes(): i32 {
   return (4 * MC * KC + KC * NC + KC * NR + 8 * NR) * 4 + 256;
 }
@@ -39,30 +40,48 @@ function madd(a: v128, b: v128, c: v128): v128 {
 }
 
 /**
- * 4×8 tile, A packed pre-broadcast (64 bytes per k: 4 row vectors), B at bp with bks bytes per k
- * (32 when packed, the row stride when read in place). One k per iteration: TurboFan hoists every
+ * Bytes per packed A element. The portable build packs A pre-broadcast (each element stored as a
+ * full f32x4, so the kernel uses plain loads with immediate offsets: V8 emits an extra lea for
+ * every load32_splat with an offset, and without FMA the kernel is bound by instruction count).
+ * With FMA the kernel is bound by the FMA pipes and the lea is free, so the relaxed build packs A
+ * compactly (4 bytes per element, a quarter of the packing stores and of the A traffic) and splats
+ * in the kernel: 53.7–54.3 GFLOP/s against 51.4–52.7 pre-broadcast, measured over 64-row A blocks.
+ */
+const AEL: i32 = ASC_FEATURE_RELAXED_SIMD ? 4 : 16;
+
+/** Row `r` of a packed A panel at k-step `ap`, as an f32x4 of one value. */
+// @ts-ignore: decorator
+@inline
+function loadA(ap: usize, r: i32): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return v128.load32_splat(ap + <usize>(r << 2));
+  return v128.load(ap + <usize>(r << 4));
+}
+
+/**
+ * 4×8 tile over packed A (AEL bytes per element, MR elements per k) and B at bp with bks bytes per
+ * k (32 when packed, the row stride when read in place). One k per iteration: TurboFan hoists every
  * load of an unrolled body above the arithmetic, which spills (unrolled by 2 or 4 measured 0.7×).
  */
 function kernel4x8(ap: usize, bp: usize, bks: usize, kc: i32, c: usize, ldc: usize, acc: bool): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
-  const end = ap + (<usize>kc << 6);
+  const end = ap + <usize>kc * <usize>(MR * AEL);
   do {
     const b0 = v128.load(bp);
     const b1 = v128.load(bp, 16);
-    let a = v128.load(ap);
+    let a = loadA(ap, 0);
     c00 = madd(a, b0, c00);
     c01 = madd(a, b1, c01);
-    a = v128.load(ap, 16);
+    a = loadA(ap, 1);
     c10 = madd(a, b0, c10);
     c11 = madd(a, b1, c11);
-    a = v128.load(ap, 32);
+    a = loadA(ap, 2);
     c20 = madd(a, b0, c20);
     c21 = madd(a, b1, c21);
-    a = v128.load(ap, 48);
+    a = loadA(ap, 3);
     c30 = madd(a, b0, c30);
     c31 = madd(a, b1, c31);
-    ap += 64;
+    ap += MR * AEL;
     bp += bks;
   } while (ap < end);
   if (acc) {
@@ -77,7 +96,6 @@ function kernel4x8(ap: usize, bp: usize, bks: usize, kc: i32, c: usize, ldc: usi
   v128.store(c, c20); v128.store(c, c21, 16); c += ldc;
   v128.store(c, c30); v128.store(c, c31, 16);
 }
-
 
 /** The same 4×8 tile with A read in place: row r at ap + r·ars, k steps of aks bytes (no packing). */
 function kernel4x8s(ap: usize, ars: usize, aks: usize, bp: usize, bks: usize, kc: i32, c: usize, ldc: usize, acc: bool): void {
@@ -123,29 +141,39 @@ function kernel4x8s(ap: usize, ars: usize, aks: usize, bp: usize, bks: usize, kc
 
 // ---- packing ----
 
-/** Pack rows [i0, i0+mc) × k [p0, p0+kc) of op(A) into panels of MR rows, each element pre-broadcast to an f32x4 (zero rows past mc). */
+/** Pack rows [i0, i0+mc) × k [p0, p0+kc) of op(A) into panels of MR rows, AEL bytes per element (zero rows past mc). */
 function packA(a: usize, lda: i32, transA: bool, i0: i32, mc: i32, p0: i32, kc: i32, dst: usize): void {
+  const ks = <usize>(MR * AEL); // bytes per k in a panel
   for (let r = 0; r < mc; r += MR) {
     const rows = min(MR, mc - r);
+    if (ASC_FEATURE_RELAXED_SIMD && transA && rows == MR) {
+      // A stored [K×M]: the panel's 4 rows are 4 consecutive floats at every k
+      let s = a + (<usize>p0 * <usize>lda + <usize>(i0 + r)) * 4;
+      const st = <usize>lda * 4;
+      let d = dst;
+      for (let k = 0; k < kc; k++, d += 16, s += st) v128.store(d, v128.load(s));
+      dst += <usize>kc * ks;
+      continue;
+    }
     for (let ii = 0; ii < MR; ii++) {
-      let d = dst + <usize>(ii << 4);
+      let d = dst + <usize>(ii * AEL);
       if (ii >= rows) {
-        for (let k = 0; k < kc; k++, d += 64) v128.store(d, f32x4.splat(0));
+        for (let k = 0; k < kc; k++, d += ks) {
+          if (ASC_FEATURE_RELAXED_SIMD) store<f32>(d, 0);
+          else v128.store(d, f32x4.splat(0));
+        }
         continue;
       }
       const i = i0 + r + ii;
-      if (!transA) {
-        // A stored [M×K]: row i is contiguous in k
-        let s = a + (<usize>i * <usize>lda + <usize>p0) * 4;
-        for (let k = 0; k < kc; k++, d += 64, s += 4) v128.store(d, v128.load32_splat(s));
-      } else {
-        // A stored [K×M]: column i, stride lda (= M)
-        let s = a + (<usize>p0 * <usize>lda + <usize>i) * 4;
-        const st = <usize>lda * 4;
-        for (let k = 0; k < kc; k++, d += 64, s += st) v128.store(d, v128.load32_splat(s));
+      // A stored [M×K]: row i is contiguous in k; stored [K×M]: column i, stride lda (= M)
+      let s = a + (transA ? <usize>p0 * <usize>lda + <usize>i : <usize>i * <usize>lda + <usize>p0) * 4;
+      const st: usize = transA ? <usize>lda * 4 : 4;
+      for (let k = 0; k < kc; k++, d += ks, s += st) {
+        if (ASC_FEATURE_RELAXED_SIMD) store<f32>(d, load<f32>(s));
+        else v128.store(d, v128.load32_splat(s));
       }
     }
-    dst += <usize>(MR * kc) << 4;
+    dst += <usize>kc * ks;
   }
 }
 
@@ -234,7 +262,7 @@ export function gemm(a: usize, b: usize, c: usize, M: i32, N: i32, K: i32, trans
           }
           for (let ir = 0; ir < mcc; ir += MR) {
             const rows = min(MR, mcc - ir);
-            let ap = aPack + <usize>(ir * kc) * 16;
+            let ap = aPack + <usize>(ir * kc) * <usize>AEL;
             const cAt = c + (<usize>(ic + ir) * <usize>N + <usize>(jc + jr)) * 4;
             const direct = !packAllA && rows == MR;
             if (!packAllA && rows < MR) {
