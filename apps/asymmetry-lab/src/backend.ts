@@ -2,7 +2,7 @@
 // GPU and the WASM backend when the only adapter is a CPU fallback (llvmpipe, SwiftShader) or there
 // is none; `--backend cpu|wasm|webgpu` or WEBPEFT_BACKEND forces one. Every command prints the line.
 import { cpuBackend } from '@webpeft/backend-cpu';
-import { type BackendKind, type WebGPUProbe, selectBackend, wasmBackend } from '@webpeft/backend-wasm';
+import { type BackendKind, type WebGPUProbe, enableNodeRelaxedSimd, selectBackend, wasmBackend } from '@webpeft/backend-wasm';
 import { type Backend, setBackend } from '@webpeft/tensor';
 
 export type BackendRequest = BackendKind | 'auto';
@@ -38,9 +38,11 @@ export async function activateBackend(request: BackendRequest = 'auto', env: Rea
     backend = cpuBackend();
     adapter = 'JavaScript typed arrays (reference)';
   } else if (choice.kind === 'wasm') {
+    // the lab owns its process: on Node 20 it turns on V8's Relaxed SIMD flag for the FMA kernels
+    await enableNodeRelaxedSimd();
     const wasm = await wasmBackend();
     backend = wasm;
-    adapter = `WebAssembly SIMD, ${wasm.threads} thread${wasm.threads === 1 ? '' : 's'}${wasm.singleThreadReason ? ` (${wasm.singleThreadReason})` : ''}`;
+    adapter = wasm.summary;
     if (choice.adapter) adapter += `; WebGPU adapter seen: ${describe(choice.adapter)}`;
   } else {
     const gpu = await webgpuModule();

@@ -71,7 +71,7 @@ if (tfThreads === 1 && !process.argv.includes('--no-ort')) {
 }
 console.log(`host: ${host.cpu}, ${host.cores} cores, ${host.isa}, peak ≈ ${(host.peakPerCore * host.cores).toFixed(0)} GFLOP/s fp32; stacks: ${stacks.map((s) => s.name).join(', ')}`);
 
-const timing = { warmup: 2, minReps: 5, maxReps: 15, minTimeMs: quick ? 100 : 300, burstMs: 4, settleMs: 8 };
+const timing = { warmup: 2, minReps: 5, maxReps: 15, minTimeMs: quick ? 100 : 300, burstMs: 20, settleMs: 20 };
 const cells: unknown[] = [];
 for (const c of cases()) {
   const g = new Generator(c.m * 7 + c.k + c.n);

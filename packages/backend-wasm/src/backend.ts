@@ -65,6 +65,12 @@ export class WasmBackend implements Backend<WasmStorage> {
     return this.#pool?.alive ? this.#pool.threads : 1;
   }
 
+  /** One line for CLIs: the build and the threads, e.g. `WebAssembly Relaxed SIMD (FMA), 2 threads`. */
+  get summary(): string {
+    const t = this.threads;
+    return `WebAssembly ${this.relaxedSimd ? 'Relaxed SIMD (FMA)' : 'SIMD128'}, ${t} thread${t === 1 ? '' : 's'}${this.singleThreadReason ? ` (${this.singleThreadReason})` : ''}`;
+  }
+
   /** The worker pool until it is closed: a pool whose worker failed throws once from its next run, then closes. */
   get pool(): WorkerPool | null {
     return this.#pool && !this.#pool.closed ? this.#pool : null;

@@ -19,6 +19,7 @@ describe('useBackend', () => {
     const active = await useBackendWith(fake(false, 'llvmpipe (LLVM 15.0.6, 256 bits)'), 'auto', { env: {}, wasm: { threads: 1 } });
     expect(active.kind).toBe('wasm');
     expect(active.summary).toMatch(/^backend: wasm — auto: the WebGPU adapter is a CPU fallback \(llvmpipe/);
+    expect(active.summary).toMatch(/\[WebAssembly (Relaxed SIMD \(FMA\)|SIMD128), 1 thread\]/);
     expect(getBackend()).toBe(active.backend);
     expect(Array.from(await add(tensor([1, 2]), 1).data())).toEqual([2, 3]);
   });

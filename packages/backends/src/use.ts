@@ -1,7 +1,7 @@
 // One call that picks a backend, creates it and makes it the default. The decision table is
 // backend-wasm's `selectBackend`; this module supplies the WebGPU probe and builds the result.
 import { cpuBackend } from '@webpeft/backend-cpu';
-import { type BackendChoice, type BackendKind, type WebGPUProbe, selectBackend, wasmBackend, type WasmBackendOptions } from '@webpeft/backend-wasm';
+import { type BackendChoice, type BackendKind, type WebGPUProbe, selectBackend, WasmBackend, wasmBackend, type WasmBackendOptions } from '@webpeft/backend-wasm';
 import { type AcquiredDevice, type AdapterReport, createWebGPUBackend } from '@webpeft/backend-webgpu';
 import { type Backend, setBackend } from '@webpeft/tensor';
 
@@ -49,6 +49,6 @@ export async function useBackendWith(acquire: AcquireDevice, kind: BackendKind |
   }
   if (opts.setDefault !== false) setBackend(backend);
   const adapter = held?.report ?? (backend as { report?: AdapterReport }).report ?? null;
-  const where = adapter ? ` [adapter: ${[adapter.description || adapter.device, adapter.via].filter(Boolean).join(', ')}]` : '';
+  const where = (backend instanceof WasmBackend ? ` [${backend.summary}]` : '') + (adapter ? ` [adapter: ${[adapter.description || adapter.device, adapter.via].filter(Boolean).join(', ')}]` : '');
   return { backend, kind: choice.kind, reason: choice.reason, adapter, summary: `backend: ${choice.kind} — ${choice.reason}${where}` };
 }
