@@ -44,7 +44,7 @@ const f = (x: number | undefined, d = 1) => (x === undefined ? '–' : x.toFixed
 const ratio = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? '–' : `${(a / b).toFixed(2)}×`);
 
 const lines: string[] = [];
-lines.push(`Host: ${host.cpu}, ${cores} cores, ${host.isa}; fp32 peak ≈ ${peak.toFixed(0)} GFLOP/s (${host.peakPerCore.toFixed(0)} per core: 2 FMA pipes × ${host.isa === 'AVX-512' ? 16 : host.isa === 'AVX2' ? 8 : 4} lanes × 2 × ${host.ghz.toFixed(2)} GHz). Node ${runs[0]!.node}, ${runs[0]!.date.slice(0, 10)}. Medians of back-to-back bursts (≈4 ms each, a settle pause before each), stacks interleaved; GFLOP/s. webpeft-wasm = the Relaxed SIMD (FMA) build; SIMD128 = the portable build.`);
+lines.push(`Host: ${host.cpu}, ${cores} cores, ${host.isa}; fp32 peak ≈ ${peak.toFixed(0)} GFLOP/s (${host.peakPerCore.toFixed(0)} per core: 2 FMA pipes × ${host.isa === 'AVX-512' ? 16 : host.isa === 'AVX2' ? 8 : 4} lanes × 2 × ${host.ghz.toFixed(2)} GHz). Node ${runs[0]!.node}, ${runs[0]!.date.slice(0, 10)}. Medians of back-to-back bursts (≈20 ms each, a settle pause before each), stacks interleaved; GFLOP/s. webpeft-wasm = the Relaxed SIMD (FMA) build; SIMD128 = the portable build.`);
 lines.push('');
 lines.push(`| shape | ${cols.join(' | ')} | wasm/tfjs 1T | wasm/tfjs ${cores}T | SIMD128/tfjs 1T | SIMD128/tfjs ${cores}T | wasm/ORT ${cores}T | % peak (wasm ${cores}T) |`);
 lines.push(`|---|${cols.map(() => '---:').join('|')}|---:|---:|---:|---:|---:|---:|`);
