@@ -36,6 +36,7 @@ const args = [
   '--no-prompt',
   `--config=${join(root, 'deno.json')}`,
   ...(named?.includes('webgpu') ? ['--unstable-webgpu', '--allow-read', '--allow-env'] : []),
+  ...(named?.includes('wasm') ? ['--allow-read'] : []), // the backend reads its shipped .wasm
   script,
   ...scriptArgs,
 ];
