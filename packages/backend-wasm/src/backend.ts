@@ -3,7 +3,7 @@
 import { type Backend, type DType, type MemoryInfo, type TensorMeta, type TypedArray, allocArray, BYTES_PER_ELEMENT, fmtShape } from '@webpeft/tensor';
 import { Heap, type HeapStats, type WasmStorage } from './heap.ts';
 import { WasmLoadError } from './errors.ts';
-import { type KernelExports, instantiate, isNode, loadModule, relaxedSimdSupported } from './module.ts';
+import { type KernelExports, instantiate, isNode, loadModule, nodeBuiltin, relaxedSimdSupported } from './module.ts';
 import { WorkerPool } from './pool.ts';
 import { CTRL_BYTES } from './_worker-source.ts';
 
@@ -132,7 +132,7 @@ async function defaultThreads(): Promise<number> {
   const nav = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator;
   if (nav?.hardwareConcurrency) return nav.hardwareConcurrency;
   if (isNode()) {
-    const os = (await import('node:os' as string)) as { availableParallelism?: () => number; cpus(): unknown[] };
+    const os = await nodeBuiltin<{ availableParallelism?: () => number; cpus(): unknown[] }>('os');
     return os.availableParallelism?.() ?? os.cpus().length;
   }
   return 1;

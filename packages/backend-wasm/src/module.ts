@@ -57,7 +57,7 @@ export function relaxedSimdSupported(): boolean {
  */
 export async function enableNodeRelaxedSimd(): Promise<boolean> {
   if (relaxedSimdSupported() || !isNode()) return relaxedSimdSupported();
-  const v8 = (await import('node:v8' as string)) as { setFlagsFromString(flags: string): void };
+  const v8 = await nodeBuiltin<{ setFlagsFromString(flags: string): void }>('v8');
   v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
   return relaxedSimdSupported();
 }
@@ -80,8 +80,7 @@ async function readWasm(name: string): Promise<ArrayBuffer> {
   const url = new URL(`../wasm/${name}`, import.meta.url);
   try {
     if (url.protocol === 'file:' && isNode()) {
-      const fs = 'node:fs/promises';
-      const { readFile } = (await import(fs)) as { readFile(u: URL): Promise<Uint8Array> };
+      const { readFile } = await nodeBuiltin<{ readFile(u: URL): Promise<Uint8Array> }>('fs/promises');
       const b = await readFile(url);
       return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
     }
@@ -91,6 +90,15 @@ async function readWasm(name: string): Promise<ArrayBuffer> {
   } catch (e) {
     throw new WasmLoadError(`backend-wasm: could not read ${url.href}: ${(e as Error).message} (the .wasm files ship in the package's wasm/ folder; a bundler must copy them)`);
   }
+}
+
+/**
+ * Import a Node built-in at run time. The specifier goes through a variable so bundlers targeting
+ * browsers (esbuild, Vite, webpack) leave the import alone instead of failing to resolve `node:*`.
+ */
+export function nodeBuiltin<T>(name: string): Promise<T> {
+  const specifier = `node:${name}`;
+  return import(specifier) as Promise<T>;
 }
 
 /** Node (not Deno, which also defines `process`). */

@@ -4,7 +4,7 @@
 // vanished worker becomes a WasmWorkerError instead of a hang.
 import { WasmWorkerError } from './errors.ts';
 import { CHUNK_WORDS, CTRL, MAX_CHUNKS, NODE_WORKER_SOURCE, WEB_WORKER_SOURCE } from './_worker-source.ts';
-import { isNode } from './module.ts';
+import { isNode, nodeBuiltin } from './module.ts';
 
 interface WorkerLike {
   postMessage(m: unknown): void;
@@ -53,7 +53,7 @@ export class WorkerPool {
     const ready: Promise<void>[] = [];
     let pool: WorkerPool | null = null;
     const onGone = (id: number, why: string) => pool?._fail(`worker ${id} ${why}`);
-    const NodeWorker = isNode() ? ((await import('node:worker_threads' as string)) as { Worker: NodeWorkerCtor }).Worker : null;
+    const NodeWorker = isNode() ? (await nodeBuiltin<{ Worker: NodeWorkerCtor }>('worker_threads')).Worker : null;
     scratch.forEach((s, id) => {
       let w: WorkerLike;
       const started = new Promise<void>((resolve, reject) => {
