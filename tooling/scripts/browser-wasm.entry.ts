@@ -5,7 +5,7 @@
 // threads against a host f64 reference. Reports to `window.__webpeftResult`.
 import fixtures from '../../packages/tensor/fixtures/ops.json' with { type: 'json' };
 import { Generator, fromArray, matmul, tidy } from '@webpeft/tensor';
-import { type OpFixtureFile, checkDropoutMasks, checkOpCase } from '@webpeft/tensor/testing';
+import { type OpFixtureFile, runOpSuite } from '@webpeft/tensor/testing';
 import { wasmBackend } from '@webpeft/backend-wasm';
 
 export interface BrowserWasmResult {
@@ -33,22 +33,7 @@ async function main(): Promise<BrowserWasmResult> {
   backend.parallelMinMacs = 0;
   backend.parallelMinElements = 0;
   const file = fixtures as unknown as OpFixtureFile;
-  let passed = 0;
-  const failed: string[] = [];
-  for (const c of file.cases) {
-    try {
-      await checkOpCase(c, { backend, float: 'f32' });
-      passed++;
-    } catch (e) {
-      failed.push(`${c.name}: ${(e as Error).message}`);
-    }
-  }
-  try {
-    await checkDropoutMasks(backend, 'f32');
-    passed++;
-  } catch (e) {
-    failed.push(`dropoutMask: ${(e as Error).message}`);
-  }
+  const { passed, failed } = await runOpSuite(file, backend);
   const g = new Generator(11);
   let matmulError = 0;
   for (const [m, k, n] of [[37, 53, 29], [64, 300, 8], [8, 257, 96], [131, 300, 257]] as const) {

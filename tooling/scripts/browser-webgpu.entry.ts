@@ -4,7 +4,7 @@
 // forced on a few shapes against a host f64 reference. Reports to `window.__webpeftResult`.
 import fixtures from '../../packages/tensor/fixtures/ops.json' with { type: 'json' };
 import { Generator, fromArray, matmul, setBackend, tidy } from '@webpeft/tensor';
-import { type OpFixtureFile, assertClose, checkDropoutMasks, checkOpCase, maxAbs } from '@webpeft/tensor/testing';
+import { type OpFixtureFile, assertClose, maxAbs, runOpSuite } from '@webpeft/tensor/testing';
 import { type MatmulPlan, NoAdapterError, type WebGPUBackend, setMatmulPlan, webgpuBackend } from '@webpeft/backend-webgpu';
 
 export interface BrowserWebGPUResult {
@@ -104,22 +104,7 @@ async function main(): Promise<BrowserWebGPUResult> {
   setBackend(backend);
   console.log(`browser webgpu adapter: ${JSON.stringify(backend.report)}`);
   const file = fixtures as unknown as OpFixtureFile;
-  let passed = 0;
-  const failed: string[] = [];
-  for (const c of file.cases) {
-    try {
-      await checkOpCase(c, { backend, float: 'f32' });
-      passed++;
-    } catch (e) {
-      failed.push(`${c.name}: ${(e as Error).message}`);
-    }
-  }
-  try {
-    await checkDropoutMasks(backend, 'f32');
-    passed++;
-  } catch (e) {
-    failed.push(`dropoutMask: ${(e as Error).message}`);
-  }
+  const { passed, failed } = await runOpSuite(file, backend);
   console.log(`fixtures: ${passed} passed, ${failed.length} failed (${Math.round(performance.now() - t0)} ms)`);
   const mm = await matmulParity(backend);
   console.log(`matmul variants: ${mm.passed} passed, ${mm.failed.length} failed`);

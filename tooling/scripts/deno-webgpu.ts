@@ -2,7 +2,7 @@
 // machine): the same PyTorch fixtures the CPU and Dawn backends pass. Prints "N passed, M failed".
 import fixtures from '../../packages/tensor/fixtures/ops.json' with { type: 'json' };
 import { setBackend } from '@webpeft/tensor';
-import { type OpFixtureFile, checkDropoutMasks, checkOpCase } from '@webpeft/tensor/testing';
+import { type OpFixtureFile, runOpSuite } from '@webpeft/tensor/testing';
 import { NoAdapterError, webgpuBackend } from '@webpeft/backend-webgpu';
 
 let backend;
@@ -18,22 +18,7 @@ try {
 setBackend(backend);
 console.log(`deno ${Deno.version.deno} webgpu adapter: ${JSON.stringify(backend.report)}`);
 const file = fixtures as unknown as OpFixtureFile;
-let passed = 0;
-const failures: string[] = [];
-for (const c of file.cases) {
-  try {
-    await checkOpCase(c, { backend, float: 'f32' });
-    passed++;
-  } catch (e) {
-    failures.push(`${c.name}: ${(e as Error).message}`);
-  }
-}
-try {
-  await checkDropoutMasks(backend, 'f32');
-  passed++;
-} catch (e) {
-  failures.push(`dropoutMask: ${(e as Error).message}`);
-}
+const { passed, failed: failures } = await runOpSuite(file, backend);
 for (const f of failures) console.log(`FAIL ${f}`);
 console.log(`${passed} passed, ${failures.length} failed`);
 Deno.exit(failures.length ? 1 : 0);

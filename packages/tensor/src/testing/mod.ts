@@ -5,3 +5,4 @@ export { type FixtureTensor, type OpFixtureCase, type OpFixtureFile, type CaseOp
 export { OP_TABLE } from './op-table.ts';
 export { DROPOUT_CASES, checkDropoutMasks } from './dropout.ts';
 export { type LoraLoopOptions, type LoraLoopResult, runLoraMemoryLoop } from './memory-loop.ts';
+export { type OpSuiteResult, runOpSuite } from './suite.ts';
