@@ -155,7 +155,7 @@ export async function wasmBackend(opts: WasmBackendOptions = {}): Promise<WasmBa
   }
   const relaxedOk = relaxedSimdSupported();
   if (opts.relaxedSimd === true && !relaxedOk) {
-    throw new WasmLoadError(`backend-wasm: relaxedSimd: true, but this engine does not validate Relaxed SIMD (Node 20: run node --experimental-wasm-relaxed-simd; Node ≥ 22, Deno and Chrome ≥ 114 have it)`);
+    throw new WasmLoadError(`backend-wasm: relaxedSimd: true, but this engine does not validate Relaxed SIMD (Node 20: run node --experimental-wasm-relaxed-simd or call enableNodeRelaxedSimd() first; Node ≥ 22, Deno and Chrome ≥ 114 have it)`);
   }
   const relaxed = opts.relaxedSimd !== false && relaxedOk;
   const module = await loadModule(shared, relaxed);
