@@ -30,8 +30,8 @@ describe('the shipped WebAssembly', () => {
   it('uses Relaxed SIMD only in the relaxed builds', () => {
     // A fresh process (no V8 flag): the portable builds validate everywhere; the relaxed one exactly
     // where the engine ships Relaxed SIMD (Node 20: nowhere without the flag, Node ≥ 22: always).
-    const dir = JSON.stringify(join(root, 'wasm'));
-    const probe = `const fs = require('fs'); const v = (f) => WebAssembly.validate(fs.readFileSync(${dir} + '/' + f)); console.log(JSON.stringify([v('webpeft.wasm'), v('webpeft-mt.wasm'), v('webpeft-relaxed.wasm'), v('webpeft-mt-relaxed.wasm')]))`;
+    const files = JSON.stringify([wasmFile(false), wasmFile(true), wasmFile(false, true), wasmFile(true, true)].map((f) => join(root, 'wasm', f)));
+    const probe = `const fs = require('fs'); console.log(JSON.stringify(${files}.map((f) => WebAssembly.validate(fs.readFileSync(f)))))`;
     const run = spawnSync(process.execPath, ['-e', probe], { encoding: 'utf8' });
     const [plain, plainMt, relaxed, relaxedMt] = JSON.parse(run.stdout) as boolean[];
     expect([plain, plainMt]).toEqual([true, true]);
@@ -45,4 +45,3 @@ describe('the shipped WebAssembly', () => {
     expect([...COMPARE_OPS]).toEqual(COMPARE_CODES);
   });
 });
-
