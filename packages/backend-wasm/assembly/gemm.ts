@@ -10,17 +10,21 @@
 // loads and spills).
 // LoRA's skinny products read an operand in place instead of packing it: B stored [K×N] when few
 // row panels reuse it (Gᵀ·(x·Aᵀ)), A stored [M×K] when few B panels do (x·Aᵀ, N = r).
-// Transposed operands are handled by the packing routines, so x·Wᵀ (nn.Linear) costs one pack.
+// Transposed operands are handled by the packing routines, so x·Wᵀ (nn.Linear) costs one pack, and
+// a weight the host has packed once (packBAll, cached per tensor in src/pack-cache.ts) costs none:
+// small-M products then stream its panels in order (33–35 → 50–51 GFLOP/s at [8|16×512]·[512×1024]).
 
 export const MR: i32 = 4;
 export const NR: i32 = 8;
 export const KC: i32 = 256;
 export const MC: i32 = 64; // a multiple of MR
 export const NC: i32 = 512;
+/** With FMA, column blocks at most this wide run k blocks of 4·KC (fewer passes over C, longer kernel runs). */
+const NC_LONG_K: i32 = 128;
 
 /** Bytes of per-thread scratch gemm needs: packed A block (pre-broadcast at most), packed B block, an edge panel and a C tile. */
 export function gemmScratchBytes(): i32 {
-  return (4 * MC * KC + KC * NC + KC * NR + 8 * NR) * 4 + 256;
+  return (4 * MC * KC + KC * NC + 4 * KC * NR + 8 * NR) * 4 + 256;
 }
 
 // ---- micro-kernels: acc[MR×NR] = Σ_k Ap[k][0..MR) ⊗ Bp[k][0..NR), then C (+)= acc ----
@@ -104,7 +108,8 @@ function kernel4x8s(ap: usize, ars: usize, aks: usize, bp: usize, bks: usize, kc
   let a1 = ap + ars;
   let a2 = a1 + ars;
   let a3 = a2 + ars;
-  for (let k = 0; k < kc; k++) {
+  const bend = bp + <usize>kc * bks;
+  do {
     const b0 = v128.load(bp);
     const b1 = v128.load(bp, 16);
     let a = v128.load32_splat(ap);
@@ -124,7 +129,7 @@ function kernel4x8s(ap: usize, ars: usize, aks: usize, bp: usize, bks: usize, kc
     a2 += aks;
     a3 += aks;
     bp += bks;
-  }
+  } while (bp < bend);
   if (acc) {
     c00 = f32x4.add(c00, v128.load(c)); c01 = f32x4.add(c01, v128.load(c, 16)); c += ldc;
     c10 = f32x4.add(c10, v128.load(c)); c11 = f32x4.add(c11, v128.load(c, 16)); c += ldc;
@@ -152,6 +157,35 @@ function packA(a: usize, lda: i32, transA: bool, i0: i32, mc: i32, p0: i32, kc: 
       const st = <usize>lda * 4;
       let d = dst;
       for (let k = 0; k < kc; k++, d += 16, s += st) v128.store(d, v128.load(s));
+      dst += <usize>kc * ks;
+      continue;
+    }
+    if (ASC_FEATURE_RELAXED_SIMD && !transA && rows == MR) {
+      // A stored [M×K]: 4 k-steps of the 4 rows at a time, transposed in registers
+      const st = <usize>lda * 4;
+      let s0 = a + (<usize>(i0 + r) * <usize>lda + <usize>p0) * 4;
+      let d = dst;
+      let k = 0;
+      for (; k + 4 <= kc; k += 4, s0 += 16, d += 64) {
+        const r0 = v128.load(s0);
+        const r1 = v128.load(s0 + st);
+        const r2 = v128.load(s0 + 2 * st);
+        const r3 = v128.load(s0 + 3 * st);
+        const lo01 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5);
+        const lo23 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
+        const hi01 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
+        const hi23 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
+        v128.store(d, v128.shuffle<f32>(lo01, lo23, 0, 1, 4, 5));
+        v128.store(d, v128.shuffle<f32>(lo01, lo23, 2, 3, 6, 7), 16);
+        v128.store(d, v128.shuffle<f32>(hi01, hi23, 0, 1, 4, 5), 32);
+        v128.store(d, v128.shuffle<f32>(hi01, hi23, 2, 3, 6, 7), 48);
+      }
+      for (; k < kc; k++, s0 += 4, d += 16) {
+        store<f32>(d, load<f32>(s0));
+        store<f32>(d, load<f32>(s0 + st), 4);
+        store<f32>(d, load<f32>(s0 + 2 * st), 8);
+        store<f32>(d, load<f32>(s0 + 3 * st), 12);
+      }
       dst += <usize>kc * ks;
       continue;
     }
@@ -212,13 +246,24 @@ function packB(b: usize, ldb: i32, transB: bool, p0: i32, kc: i32, j0: i32, nc: 
   }
 }
 
+/**
+ * Pack all of op(B) (B [K×N], or [N×K] when transB) for gemm's bPre: panels of NR columns over the
+ * whole of k, in order (zeros past N), so panel j's k-step p is at float (j·K + p)·NR — any k
+ * block of it is contiguous. Needs 4·K·N8 bytes at dst (N8 = N rounded up to NR; 16-aligned).
+ */
+export function packBAll(b: usize, N: i32, K: i32, transB: bool, dst: usize): void {
+  packB(b, transB ? K : N, transB, 0, K, 0, N, dst);
+}
+
 // ---- the blocked drivers ----
 
 /**
  * C[m0:m1, n0:n1] = op(A)·op(B). A is [M×K] (or [K×M] when transA), B is [K×N] (or [N×K] when
  * transB), C is [M×N]; all f32, row-major. `scratch` holds gemmScratchBytes() bytes, 16-aligned.
+ * `bPre` is 0, or the address of op(B) packed whole by packBAll (a cached weight: no packing here,
+ * and the kernels stream its panels in order); then n0 must be a multiple of NR.
  */
-export function gemm(a: usize, b: usize, c: usize, M: i32, N: i32, K: i32, transA: bool, transB: bool, m0: i32, m1: i32, n0: i32, n1: i32, scratch: usize): void {
+export function gemm(a: usize, b: usize, c: usize, M: i32, N: i32, K: i32, transA: bool, transB: bool, m0: i32, m1: i32, n0: i32, n1: i32, scratch: usize, bPre: usize): void {
   const mRows = m1 - m0;
   if (mRows <= 0 || n1 <= n0) return;
   const ldc = <usize>N * 4;
@@ -231,63 +276,82 @@ export function gemm(a: usize, b: usize, c: usize, M: i32, N: i32, K: i32, trans
   const aPack = (scratch + 15) & ~(<usize>15);
   const bPack = aPack + <usize>(4 * MC * KC) * 4;
   const edge = bPack + <usize>(KC * NC) * 4;
-  const cTile = edge + <usize>(KC * NR) * 4;
+  const cTile = edge + <usize>(4 * KC * NR) * 4;
+  // B prepacked whole by packBAll (a cached weight): panels at bPre, n0 a multiple of NR
+  const pre = bPre != 0;
   // B read in place (row stride N) when it is stored [K×N] and reused by few row panels
-  const packAllB = transB || mRows > 4 * MR;
-  // A read in place when few B panels reuse it (LoRA's x·Aᵀ, N = r): packing it would cost as much as the product
-  const packAllA = n1 - n0 > 4 * NR;
-  const ars: usize = transA ? 4 : <usize>K * 4;
-  const aks: usize = transA ? <usize>M * 4 : 4;
+  const packAllB = !pre && (transB || mRows > 4 * MR);
+  // A read in place when few B panels reuse it (LoRA's x·Aᵀ, N = r): packing it would cost as much
+  // as the product. The relaxed build packs A with 4×4 register transposes, cheap enough from 2 panels.
+  const packAllA = n1 - n0 > (ASC_FEATURE_RELAXED_SIMD ? NR : 4 * NR);
   for (let jc = n0; jc < n1; jc += NC) {
     const nc = min(NC, n1 - jc);
-    for (let pc = 0; pc < K; pc += KC) {
-      const kc = min(KC, K - pc);
+    const kcb = ASC_FEATURE_RELAXED_SIMD && nc <= NC_LONG_K ? 4 * KC : KC;
+    for (let pc = 0; pc < K; pc += kcb) {
+      const kc = min(kcb, K - pc);
       const acc = pc > 0;
       if (packAllB) packB(b, ldb, transB, pc, kc, jc, nc, bPack);
+      // B read in place: its partial last panel (if any) is packed into `edge` once per block
+      const tail = nc & (NR - 1);
+      if (!pre && !packAllB && tail != 0) packB(b, ldb, false, pc, kc, jc + nc - tail, tail, edge);
       for (let ic = m0; ic < m1; ic += MC) {
         const mcc = min(MC, m1 - ic);
-        if (packAllA) packA(a, lda, transA, ic, mcc, pc, kc, aPack);
-        for (let jr = 0; jr < nc; jr += NR) {
-          const cols = min(NR, nc - jr);
-          let bp: usize;
-          let bks: usize = 32;
-          if (packAllB) {
-            bp = bPack + <usize>(jr * kc) * 4;
-          } else if (cols == NR) {
-            bp = b + (<usize>pc * <usize>ldb + <usize>(jc + jr)) * 4;
-            bks = <usize>ldb * 4;
-          } else {
-            packB(b, ldb, false, pc, kc, jc + jr, cols, edge);
-            bp = edge;
-          }
-          for (let ir = 0; ir < mcc; ir += MR) {
-            const rows = min(MR, mcc - ir);
-            let ap = aPack + <usize>(ir * kc) * <usize>AEL;
-            const cAt = c + (<usize>(ic + ir) * <usize>N + <usize>(jc + jr)) * 4;
-            const direct = !packAllA && rows == MR;
-            if (!packAllA && rows < MR) {
-              // the last rows: pack this one panel (zero rows past M) rather than read past A
-              packA(a, lda, transA, ic + ir, rows, pc, kc, aPack);
-              ap = aPack;
+        if (packAllA) {
+          packA(a, lda, transA, ic, mcc, pc, kc, aPack);
+          // each B panel (kc × NR) stays in L1 across the block's row panels
+          for (let jr = 0; jr < nc; jr += NR) {
+            for (let ir = 0; ir < mcc; ir += MR) {
+              tile(a, b, c, M, N, K, transA, ldb, pc, kc, jc, jr, nc, ic, ir, mcc, acc, pre, bPre, packAllB, packAllA, aPack, bPack, edge, cTile, ldc);
             }
-            const aAt = a + (transA ? <usize>pc * <usize>M + <usize>(ic + ir) : <usize>(ic + ir) * <usize>K + <usize>pc) * 4;
-            if (rows == MR && cols == NR) {
-              if (direct) kernel4x8s(aAt, ars, aks, bp, bks, kc, cAt, ldc, acc);
-              else kernel4x8(ap, bp, bks, kc, cAt, ldc, acc);
-            } else {
-              // partial tile: compute the full block into scratch, then write the valid part
-              if (direct) kernel4x8s(aAt, ars, aks, bp, bks, kc, cTile, 32, false);
-              else kernel4x8(ap, bp, bks, kc, cTile, 32, false);
-              for (let i = 0; i < rows; i++) {
-                for (let j = 0; j < cols; j++) {
-                  const dst = cAt + <usize>i * ldc + <usize>(j << 2);
-                  const v = load<f32>(cTile + <usize>((i * NR + j) << 2));
-                  store<f32>(dst, acc ? load<f32>(dst) + v : v);
-                }
-              }
+          }
+        } else {
+          // A read in place: each row panel's rows stay in L1 across the B panels; the last rows
+          // are packed (zero rows past M) rather than read past A
+          for (let ir = 0; ir < mcc; ir += MR) {
+            if (mcc - ir < MR) packA(a, lda, transA, ic + ir, mcc - ir, pc, kc, aPack);
+            for (let jr = 0; jr < nc; jr += NR) {
+              tile(a, b, c, M, N, K, transA, ldb, pc, kc, jc, jr, nc, ic, ir, mcc, acc, pre, bPre, packAllB, packAllA, aPack, bPack, edge, cTile, ldc);
             }
           }
         }
+      }
+    }
+  }
+}
+
+/** One MR×NR tile of C: rows ic+ir, columns jc+jr, k block [pc, pc+kc). */
+// @ts-ignore: decorator
+@inline
+function tile(a: usize, b: usize, c: usize, M: i32, N: i32, K: i32, transA: bool, ldb: i32, pc: i32, kc: i32, jc: i32, jr: i32, nc: i32, ic: i32, ir: i32, mcc: i32, acc: bool,
+  pre: bool, bPre: usize, packAllB: bool, packAllA: bool, aPack: usize, bPack: usize, edge: usize, cTile: usize, ldc: usize): void {
+  const cols = min(NR, nc - jr);
+  const rows = min(MR, mcc - ir);
+  let bp: usize;
+  let bks: usize = 32;
+  if (pre) bp = bPre + (<usize>(jc + jr) * <usize>K + <usize>(pc * NR)) * 4;
+  else if (packAllB) bp = bPack + <usize>(jr * kc) * 4;
+  else if (cols == NR) {
+    bp = b + (<usize>pc * <usize>ldb + <usize>(jc + jr)) * 4;
+    bks = <usize>ldb * 4;
+  } else bp = edge;
+  const direct = !packAllA && rows == MR;
+  const ap = packAllA ? aPack + <usize>(ir * kc) * <usize>AEL : aPack;
+  const cAt = c + (<usize>(ic + ir) * <usize>N + <usize>(jc + jr)) * 4;
+  const aAt = a + (transA ? <usize>pc * <usize>M + <usize>(ic + ir) : <usize>(ic + ir) * <usize>K + <usize>pc) * 4;
+  const ars: usize = transA ? 4 : <usize>K * 4;
+  const aks: usize = transA ? <usize>M * 4 : 4;
+  if (rows == MR && cols == NR) {
+    if (direct) kernel4x8s(aAt, ars, aks, bp, bks, kc, cAt, ldc, acc);
+    else kernel4x8(ap, bp, bks, kc, cAt, ldc, acc);
+  } else {
+    // partial tile: compute the full block into scratch, then write the valid part
+    if (direct) kernel4x8s(aAt, ars, aks, bp, bks, kc, cTile, 32, false);
+    else kernel4x8(ap, bp, bks, kc, cTile, 32, false);
+    for (let i = 0; i < rows; i++) {
+      for (let j = 0; j < cols; j++) {
+        const dst = cAt + <usize>i * ldc + <usize>(j << 2);
+        const v = load<f32>(cTile + <usize>((i * NR + j) << 2));
+        store<f32>(dst, acc ? load<f32>(dst) + v : v);
       }
     }
   }

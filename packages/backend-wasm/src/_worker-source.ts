@@ -25,7 +25,7 @@ function view() {
 }
 function exec(I, r) {
   const fn = I[r];
-  if (fn === ${FN.GEMM}) ex.gemm(I[r + 1], I[r + 2], I[r + 3], I[r + 4], I[r + 5], I[r + 6], I[r + 7], I[r + 8], I[r + 9], I[r + 10], I[r + 11], I[r + 12], scratch);
+  if (fn === ${FN.GEMM}) ex.gemm(I[r + 1], I[r + 2], I[r + 3], I[r + 4], I[r + 5], I[r + 6], I[r + 7], I[r + 8], I[r + 9], I[r + 10], I[r + 11], I[r + 12], scratch, I[r + 13]);
   else if (fn === ${FN.UNARY_F32}) ex.unaryF32(I[r + 1], I[r + 2], I[r + 3], I[r + 4]);
   else if (fn === ${FN.BINARY}) ex.binary(I[r + 1], I[r + 2], I[r + 3], I[r + 4], I[r + 5], I[r + 6], I[r + 7], I[r + 8]);
   else throw new Error('unknown chunk function ' + fn);

@@ -5,6 +5,7 @@ import { Heap, type HeapStats, type WasmStorage } from './heap.ts';
 import { WasmLoadError } from './errors.ts';
 import { type KernelExports, instantiate, isNode, loadModule, nodeBuiltin, relaxedSimdSupported } from './module.ts';
 import { WorkerPool } from './pool.ts';
+import { PackCache, type PackCacheStats } from './pack-cache.ts';
 import { CTRL_BYTES } from './_worker-source.ts';
 
 /** Name the wasm backend registers its kernels under. */
@@ -23,9 +24,22 @@ export interface WasmBackendOptions {
    * FMA rounds once per multiply-add, so results differ from the portable module in the last bits.
    */
   readonly relaxedSimd?: boolean | 'auto';
+  /**
+   * Budget of the packed-weight cache in bytes (default 256 MiB; 0 disables it). A matrix used a
+   * second time as a matmul's right operand (a frozen weight) is kept packed in the GEMM's panel
+   * layout for as long as it lives; later products skip the packing. Change it later through
+   * `backend.packCache.maxBytes`.
+   */
+  readonly packCacheBytes?: number;
 }
 
-export interface WasmMemoryInfo extends MemoryInfo, HeapStats {}
+/** Default budget of the packed-weight cache. */
+export const DEFAULT_PACK_CACHE_BYTES = 256 * 2 ** 20;
+
+export interface WasmMemoryInfo extends MemoryInfo, HeapStats {
+  /** The packed-weight cache (its bytes are included in `bytes`). */
+  readonly packCache: PackCacheStats;
+}
 
 /** Meta block for shapes/strides handed to kernels (synchronous, so one block is enough). */
 const META_BYTES = 4096;
@@ -44,14 +58,17 @@ export class WasmBackend implements Backend<WasmStorage> {
   readonly singleThreadReason: string | null;
   /** Whether the kernels are the Relaxed SIMD (FMA) build. */
   readonly relaxedSimd: boolean;
+  /** Weights kept packed for the GEMM (see WasmBackendOptions.packCacheBytes). */
+  readonly packCache: PackCache;
   /** Matmuls below this many multiply-adds stay on the calling thread (waking workers costs ~20 µs). */
   parallelMinMacs: number = 131072;
   /** Elementwise f32 ops below this many elements stay on the calling thread. */
   parallelMinElements: number = 262144;
   #pool: WorkerPool | null;
 
-  constructor(k: KernelExports, heap: Heap, pool: WorkerPool | null, scratch: number, meta: number, reason: string | null, relaxedSimd = false) {
+  constructor(k: KernelExports, heap: Heap, pool: WorkerPool | null, scratch: number, meta: number, reason: string | null, relaxedSimd = false, packCacheBytes = DEFAULT_PACK_CACHE_BYTES) {
     this.k = k;
+    this.packCache = new PackCache(heap, (b, n, kk, t, dst) => k.packBAll(b, n, kk, t, dst), packCacheBytes);
     this.relaxedSimd = relaxedSimd;
     this.heap = heap;
     this.#pool = pool;
@@ -109,11 +126,12 @@ export class WasmBackend implements Backend<WasmStorage> {
   }
 
   release(storage: WasmStorage): void {
+    this.packCache.drop(storage);
     this.heap.release(storage);
   }
 
   memory(): WasmMemoryInfo {
-    return this.heap.stats();
+    return { ...this.heap.stats(), packCache: this.packCache.stats() };
   }
 
   /** Write i32 words into the meta block; returns its address. */
@@ -153,6 +171,7 @@ export async function wasmBackend(opts: WasmBackendOptions = {}): Promise<WasmBa
       console.info(`[backend-wasm] ${reason}: running single-threaded`);
     }
   }
+  if (opts.packCacheBytes !== undefined && !(opts.packCacheBytes >= 0)) throw new RangeError(`backend-wasm: packCacheBytes must be ≥ 0, got ${opts.packCacheBytes}`);
   const relaxedOk = relaxedSimdSupported();
   if (opts.relaxedSimd === true && !relaxedOk) {
     throw new WasmLoadError(`backend-wasm: relaxedSimd: true, but this engine does not validate Relaxed SIMD (Node 20: run node --experimental-wasm-relaxed-simd or call enableNodeRelaxedSimd() first; Node ≥ 22, Deno and Chrome ≥ 114 have it)`);
@@ -171,5 +190,6 @@ export async function wasmBackend(opts: WasmBackendOptions = {}): Promise<WasmBa
     const scratches = Array.from({ length: want - 1 }, () => heap.alloc(gemmScratch, 'GEMM scratch').ptr);
     pool = await WorkerPool.start(module, memory, ctrl, scratches, opts.stallTimeoutMs === undefined ? {} : { stallTimeoutMs: opts.stallTimeoutMs });
   }
-  return new WasmBackend(k, heap, pool, scratch, meta, reason, relaxed);
+  const backend = new WasmBackend(k, heap, pool, scratch, meta, reason, relaxed, opts.packCacheBytes ?? DEFAULT_PACK_CACHE_BYTES);
+  return backend;
 }

@@ -5,7 +5,8 @@ import { WasmLoadError } from './errors.ts';
 export interface KernelExports {
   heapBase(): number;
   gemmScratchBytes(): number;
-  gemm(a: number, b: number, c: number, m: number, n: number, k: number, transA: number, transB: number, m0: number, m1: number, n0: number, n1: number, scratch: number): void;
+  gemm(a: number, b: number, c: number, m: number, n: number, k: number, transA: number, transB: number, m0: number, m1: number, n0: number, n1: number, scratch: number, bPre: number): void;
+  packBAll(b: number, n: number, k: number, transB: number, dst: number): void;
   unaryF32(op: number, x: number, y: number, n: number): void;
   unaryF64(op: number, x: number, y: number, n: number): void;
   unaryI32(op: number, x: number, y: number, n: number): void;

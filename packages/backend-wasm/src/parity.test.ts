@@ -1,6 +1,7 @@
 // wasm against the CPU reference beyond the fixtures: the GEMM over awkward and LoRA shapes in all
 // four transpose combinations, single-threaded and split across the worker pool, for the portable
-// SIMD128 build and the Relaxed SIMD (FMA) build.
+// SIMD128 build and the Relaxed SIMD (FMA) build; each product three times with the same weight, so
+// the third runs on the packed-weight cache (src/pack-cache.ts).
 import { afterAll, describe, expect, it } from 'vitest';
 import { cpuBackend } from '@webpeft/backend-cpu';
 import { Generator, add, fromArray, matmul, mul, sum, tidy } from '@webpeft/tensor';
@@ -33,6 +34,8 @@ const shapes: [number, number, number, number][] = [
   [3, 5, 7, 130],
   [1, 131, 300, 257], // crosses KC = 256 and a partial NC block edge
   [1, 7, 1, 9], // K = 1
+  [1, 9, 1100, 24], // FMA build: k blocks of 4·KC over a narrow output, and their tail
+  [1, 6, 1030, 130], // wider than the long-k blocks
 ];
 
 function host(a: Float64Array, b: Float64Array, [batch, m, k, n]: number[], transA: boolean, transB: boolean): ArrayLike<number> {
@@ -63,12 +66,17 @@ describe('matmul parity with the CPU reference', () => {
           const a = g.normal(batch * m * k);
           const b = g.normal(batch * k * n);
           const want = host(a, b, dims, transA, transB);
-          const got = tidy(() => {
+          const hits = backend.packCache.stats().hits;
+          tidy(() => {
             const ta = fromArray(a, [batch, ...(transA ? [k, m] : [m, k])], { backend });
             const tb = fromArray(b, [batch, ...(transB ? [n, k] : [k, n])], { backend });
-            return matmul(ta, tb, { transA, transB }).dataSync();
+            for (const use of ['first', 'second', 'cached']) {
+              const got = matmul(ta, tb, { transA, transB }).dataSync();
+              assertClose(`matmul ${dims} (${use} use of the weight)`, [batch, m, n], got, want, { rtol: 1e-4, atol: 1e-5 * Math.sqrt(k) * (1 + maxAbs(want)) });
+            }
           });
-          assertClose(`matmul ${dims}`, [batch, m, n], got, want, { rtol: 1e-4, atol: 1e-5 * Math.sqrt(k) * (1 + maxAbs(want)) });
+          // one weight matrix (batch 1) is packed on its second use and read packed on the third
+          expect(backend.packCache.stats().hits - hits).toBe(batch === 1 ? 1 : 0);
         });
       }
     }

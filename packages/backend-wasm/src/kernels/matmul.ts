@@ -37,17 +37,20 @@ export function planChunks(jobs: readonly Job[], m: number, n: number, threads: 
   return out;
 }
 
-/** C = op(A)·op(B) for one or more matrices (byte addresses), on every available thread. */
-export function runGemm(be: WasmBackend, jobs: readonly Job[], m: number, n: number, k: number, transA: boolean, transB: boolean): void {
+/**
+ * C = op(A)·op(B) for one or more matrices (byte addresses), on every available thread. `bPre`: op(B)
+ * packed whole (packBAll) when every job shares that B, else 0.
+ */
+export function runGemm(be: WasmBackend, jobs: readonly Job[], m: number, n: number, k: number, transA: boolean, transB: boolean, bPre = 0): void {
   const tA = transA ? 1 : 0;
   const tB = transB ? 1 : 0;
   const pool = be.pool;
   if (!pool || jobs.length * m * n * k < be.parallelMinMacs) {
-    for (const j of jobs) be.k.gemm(j.a, j.b, j.c, m, n, k, tA, tB, 0, m, 0, n, be.scratch);
+    for (const j of jobs) be.k.gemm(j.a, j.b, j.c, m, n, k, tA, tB, 0, m, 0, n, be.scratch, bPre);
     return;
   }
-  const chunks = planChunks(jobs, m, n, pool.threads).map(([t, m0, m1, n0, n1]) => [FN.GEMM, jobs[t]!.a, jobs[t]!.b, jobs[t]!.c, m, n, k, tA, tB, m0, m1, n0, n1]);
-  pool.run(chunks, (I, r) => be.k.gemm(I[r + 1]!, I[r + 2]!, I[r + 3]!, I[r + 4]!, I[r + 5]!, I[r + 6]!, I[r + 7]!, I[r + 8]!, I[r + 9]!, I[r + 10]!, I[r + 11]!, I[r + 12]!, be.scratch));
+  const chunks = planChunks(jobs, m, n, pool.threads).map(([t, m0, m1, n0, n1]) => [FN.GEMM, jobs[t]!.a, jobs[t]!.b, jobs[t]!.c, m, n, k, tA, tB, m0, m1, n0, n1, bPre]);
+  pool.run(chunks, (I, r) => be.k.gemm(I[r + 1]!, I[r + 2]!, I[r + 3]!, I[r + 4]!, I[r + 5]!, I[r + 6]!, I[r + 7]!, I[r + 8]!, I[r + 9]!, I[r + 10]!, I[r + 11]!, I[r + 12]!, be.scratch, I[r + 13]!));
 }
 
 wasmKernel<MatmulAttrs>('matmul', ({ b, inputs: [x, w], attrs, out }) => {
@@ -66,6 +69,9 @@ wasmKernel<MatmulAttrs>('matmul', ({ b, inputs: [x, w], attrs, out }) => {
     b: w!.storage.ptr + bOff[t]! * k * n * 4,
     c: y.ptr + t * m * n * 4,
   }));
-  runGemm(b, jobs, m, n, k, attrs.transA, attrs.transB);
+  // one weight matrix shared by the whole batch (x·Wᵀ with x [.., N, in]): the packed-weight cache
+  const single = bOff.every((o) => o === bOff[0]);
+  const bPre = single ? b.packCache.lookup(w!.storage, bOff[0]! * k * n * 4, k, n, attrs.transB) : 0;
+  runGemm(b, jobs, m, n, k, attrs.transA, attrs.transB, bPre);
   return y;
 });
