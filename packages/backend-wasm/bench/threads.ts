@@ -5,7 +5,7 @@ import { wasmBackend } from '@webpeft/backend-wasm';
 const b1 = await wasmBackend({ threads: 1 });
 const b2 = await wasmBackend({ threads: 2 });
 const med = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s[s.length >> 1]!; };
-const shapes = [[512, 768, 768], [512, 1024, 1024], [512, 768, 64], [64, 512, 768], [512, 768, 8], [8, 512, 768], [512, 768, 16], [16, 512, 1024]];
+const shapes = [[512, 768, 768], [512, 1024, 1024], [512, 768, 64], [64, 512, 768], [512, 768, 8], [8, 512, 768], [512, 768, 16], [16, 512, 1024], [8, 512, 1024], [512, 1024, 16]];
 for (const [m, k, n] of shapes) {
   const a = new Float32Array(m! * k!).map(() => Math.random()), b = new Float32Array(k! * n!).map(() => Math.random());
   const ts = [b1, b2].map((be) => [fromArray(a, [m!, k!], { backend: be }), fromArray(b, [k!, n!], { backend: be })]);
