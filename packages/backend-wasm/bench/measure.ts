@@ -36,10 +36,16 @@ export async function measureInterleaved<K>(reps: ReadonlyMap<K, () => unknown>,
   for (const [k, rep] of reps) {
     try {
       for (let i = 0; i < opts.warmup; i++) await rep();
+      // per-call time from back-to-back calls (≥ 3 calls and ≥ 5 ms): a single call can include a
+      // thread wake-up many times the op's own length, which made the bursts of small ops short
       const t0 = performance.now();
-      await rep();
-      const once = performance.now() - t0;
-      burst.set(k, Math.max(1, Math.min(100, Math.round((opts.burstMs ?? 0) / Math.max(once, 1e-3)))));
+      let calls = 0;
+      do {
+        await rep();
+        calls++;
+      } while (calls < 3 || (performance.now() - t0 < 5 && calls < 10_000));
+      const once = (performance.now() - t0) / calls;
+      burst.set(k, Math.max(1, Math.min(10_000, Math.round((opts.burstMs ?? 0) / Math.max(once, 1e-3)))));
       samples.set(k, []);
     } catch (e) {
       out.set(k, e as Error);
