@@ -1,7 +1,8 @@
 // The worker thread's program, as source text: a worker can start from it in Node (eval) and in
 // Deno/browsers (a Blob URL) without a separate file to resolve or a TypeScript loader.
 // Protocol (control block of i32 words at `ctrl` in the shared memory, see pool.ts):
-// sleep on GEN; when it moves, grab chunk indices from NEXT until TOTAL, run each with this
+// sleep on GEN; when it moves, claim chunks from the back of the table (NEXT holds the count
+// claimed from the front, by the main thread, and from the back << 16, by the workers), run each with this
 // thread's own module instance and scratch, bump DONE and notify. Faults are caught and reported
 // in ERROR/MSG (the op then fails on the main thread); a worker that dies is detected by its exit
 // event or by the main thread's stall timeout — never a hang.
@@ -9,7 +10,7 @@
 /** Word offsets in the control block. */
 export const CTRL = { GEN: 0, NEXT: 1, TOTAL: 2, DONE: 3, ERROR: 4, SHUTDOWN: 5, FAULT: 6, MSGLEN: 7, MSG: 8, CHUNKS: 72 } as const;
 export const CHUNK_WORDS = 16;
-export const MAX_CHUNKS = 256;
+export const MAX_CHUNKS = 256; // < 2^16: NEXT packs two chunk counts (pool.ts claimFront)
 /** Bytes of the control block. */
 export const CTRL_BYTES = (CTRL.CHUNKS + CHUNK_WORDS * MAX_CHUNKS) * 4;
 /** Chunk functions: [fn, args...]. */
@@ -30,11 +31,20 @@ function exec(I, r) {
   else if (fn === ${FN.BINARY}) ex.binary(I[r + 1], I[r + 2], I[r + 3], I[r + 4], I[r + 5], I[r + 6], I[r + 7], I[r + 8]);
   else throw new Error('unknown chunk function ' + fn);
 }
+function claimBack(I, C) {
+  for (;;) {
+    const w = Atomics.load(I, C + ${CTRL.NEXT});
+    const total = Atomics.load(I, C + ${CTRL.TOTAL});
+    const b = w >>> 16;
+    if ((w & 0xffff) + b >= total) return -1;
+    if (Atomics.compareExchange(I, C + ${CTRL.NEXT}, w, w + 0x10000) === w) return total - 1 - b;
+  }
+}
 function runChunks(C) {
   for (;;) {
     const I = view();
-    const k = Atomics.add(I, C + ${CTRL.NEXT}, 1);
-    if (k >= Atomics.load(I, C + ${CTRL.TOTAL})) return;
+    const k = claimBack(I, C);
+    if (k < 0) return;
     try {
       const fault = Atomics.load(I, C + ${CTRL.FAULT});
       if (fault && Atomics.compareExchange(I, C + ${CTRL.FAULT}, fault, 0) === fault) {

@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { Generator, fromArray, matmul, tidy } from '@webpeft/tensor';
 import { WasmWorkerError, wasmBackend } from './mod.ts';
+import { FN } from './_worker-source.ts';
 
 const g = new Generator(11);
 const a = g.normal(96 * 64);
@@ -82,5 +83,20 @@ describe('worker pool failures', () => {
     expect(String(err)).toMatch(/worker 0 exited with code 70|a worker died or hangs/);
     expect(be.threads).toBe(1);
     expect(product(be)).toHaveLength(96 * 80);
+  });
+
+  it('the main thread claims chunks from the front of the table, the workers from the back, each once', async () => {
+    const be = await wasmBackend({ threads: 3 });
+    const pool = be.pool!;
+    for (let round = 0; round < 200; round++) {
+      const total = 1 + (round % 40);
+      const mine: number[] = [];
+      // empty elementwise chunks (n = 0): the workers' share depends on timing, the order must not
+      // (word 5, unused by the kernel, carries the chunk's index)
+      const chunks = Array.from({ length: total }, (_, i) => [FN.UNARY_F32, 0, 0, 0, 0, i]);
+      pool.run(chunks, (I, rec) => mine.push(I[rec + 5]!));
+      expect(mine).toEqual(mine.map((_, i) => i)); // a prefix 0, 1, 2, … of the table
+    }
+    be.dispose();
   });
 });
