@@ -61,6 +61,23 @@ function loadA(ap: usize, r: i32): v128 {
   return v128.load(ap + <usize>(r << 4));
 }
 
+/** C tile (4 rows of 8 at c, row stride ldc) = the accumulators, or += them when acc. */
+// @ts-ignore: decorator
+@inline
+function storeTile(c: usize, ldc: usize, acc: bool, c00: v128, c01: v128, c10: v128, c11: v128, c20: v128, c21: v128, c30: v128, c31: v128): void {
+  if (acc) {
+    c00 = f32x4.add(c00, v128.load(c)); c01 = f32x4.add(c01, v128.load(c, 16)); c += ldc;
+    c10 = f32x4.add(c10, v128.load(c)); c11 = f32x4.add(c11, v128.load(c, 16)); c += ldc;
+    c20 = f32x4.add(c20, v128.load(c)); c21 = f32x4.add(c21, v128.load(c, 16)); c += ldc;
+    c30 = f32x4.add(c30, v128.load(c)); c31 = f32x4.add(c31, v128.load(c, 16));
+    c -= 3 * ldc;
+  }
+  v128.store(c, c00); v128.store(c, c01, 16); c += ldc;
+  v128.store(c, c10); v128.store(c, c11, 16); c += ldc;
+  v128.store(c, c20); v128.store(c, c21, 16); c += ldc;
+  v128.store(c, c30); v128.store(c, c31, 16);
+}
+
 /**
  * 4×8 tile over packed A (AEL bytes per element, MR elements per k) and B at bp with bks bytes per
  * k (32 when packed, the row stride when read in place). One k per iteration: TurboFan hoists every
@@ -88,17 +105,7 @@ function kernel4x8(ap: usize, bp: usize, bks: usize, kc: i32, c: usize, ldc: usi
     ap += MR * AEL;
     bp += bks;
   } while (ap < end);
-  if (acc) {
-    c00 = f32x4.add(c00, v128.load(c)); c01 = f32x4.add(c01, v128.load(c, 16)); c += ldc;
-    c10 = f32x4.add(c10, v128.load(c)); c11 = f32x4.add(c11, v128.load(c, 16)); c += ldc;
-    c20 = f32x4.add(c20, v128.load(c)); c21 = f32x4.add(c21, v128.load(c, 16)); c += ldc;
-    c30 = f32x4.add(c30, v128.load(c)); c31 = f32x4.add(c31, v128.load(c, 16));
-    c -= 3 * ldc;
-  }
-  v128.store(c, c00); v128.store(c, c01, 16); c += ldc;
-  v128.store(c, c10); v128.store(c, c11, 16); c += ldc;
-  v128.store(c, c20); v128.store(c, c21, 16); c += ldc;
-  v128.store(c, c30); v128.store(c, c31, 16);
+  storeTile(c, ldc, acc, c00, c01, c10, c11, c20, c21, c30, c31);
 }
 
 /** The same 4×8 tile with A read in place: row r at ap + r·ars, k steps of aks bytes (no packing). */
@@ -130,17 +137,7 @@ function kernel4x8s(ap: usize, ars: usize, aks: usize, bp: usize, bks: usize, kc
     a3 += aks;
     bp += bks;
   } while (bp < bend);
-  if (acc) {
-    c00 = f32x4.add(c00, v128.load(c)); c01 = f32x4.add(c01, v128.load(c, 16)); c += ldc;
-    c10 = f32x4.add(c10, v128.load(c)); c11 = f32x4.add(c11, v128.load(c, 16)); c += ldc;
-    c20 = f32x4.add(c20, v128.load(c)); c21 = f32x4.add(c21, v128.load(c, 16)); c += ldc;
-    c30 = f32x4.add(c30, v128.load(c)); c31 = f32x4.add(c31, v128.load(c, 16));
-    c -= 3 * ldc;
-  }
-  v128.store(c, c00); v128.store(c, c01, 16); c += ldc;
-  v128.store(c, c10); v128.store(c, c11, 16); c += ldc;
-  v128.store(c, c20); v128.store(c, c21, 16); c += ldc;
-  v128.store(c, c30); v128.store(c, c31, 16);
+  storeTile(c, ldc, acc, c00, c01, c10, c11, c20, c21, c30, c31);
 }
 
 
