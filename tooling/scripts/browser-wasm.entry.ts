@@ -5,7 +5,7 @@
 // threads against a host f64 reference. Reports to `window.__webpeftResult`.
 import fixtures from '../../packages/tensor/fixtures/ops.json' with { type: 'json' };
 import { Generator, fromArray, matmul, tidy } from '@webpeft/tensor';
-import { type OpFixtureFile, runOpSuite } from '@webpeft/tensor/testing';
+import { type OpFixtureFile, referenceMatmul, runOpSuite } from '@webpeft/tensor/testing';
 import { wasmBackend } from '@webpeft/backend-wasm';
 
 export interface BrowserWasmResult {
@@ -41,13 +41,8 @@ async function main(): Promise<BrowserWasmResult> {
       const a = g.normal(m * k);
       const b = g.normal(k * n);
       const got = tidy(() => matmul(fromArray(a, transA ? [k, m] : [m, k], { backend }), fromArray(b, transB ? [n, k] : [k, n], { backend }), { transA, transB }).dataSync());
-      for (let i = 0; i < m; i++) {
-        for (let j = 0; j < n; j++) {
-          let s = 0;
-          for (let t = 0; t < k; t++) s += a[transA ? t * m + i : i * k + t]! * b[transB ? j * k + t : t * n + j]!;
-          matmulError = Math.max(matmulError, Math.abs(got[i * n + j]! - s) / Math.sqrt(k));
-        }
-      }
+      const want = referenceMatmul(a, b, [1, m, k, n], transA, transB);
+      for (let i = 0; i < m * n; i++) matmulError = Math.max(matmulError, Math.abs(got[i]! - want[i]!) / Math.sqrt(k));
     }
   }
   const r: BrowserWasmResult = {

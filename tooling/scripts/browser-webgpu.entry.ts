@@ -4,7 +4,7 @@
 // forced on a few shapes against a host f64 reference. Reports to `window.__webpeftResult`.
 import fixtures from '../../packages/tensor/fixtures/ops.json' with { type: 'json' };
 import { Generator, fromArray, matmul, setBackend, tidy } from '@webpeft/tensor';
-import { type OpFixtureFile, assertClose, maxAbs, runOpSuite } from '@webpeft/tensor/testing';
+import { type OpFixtureFile, assertClose, maxAbs, referenceMatmul, runOpSuite } from '@webpeft/tensor/testing';
 import { type MatmulPlan, NoAdapterError, type WebGPUBackend, setMatmulPlan, webgpuBackend } from '@webpeft/backend-webgpu';
 
 export interface BrowserWebGPUResult {
@@ -33,27 +33,6 @@ const MATMUL_SHAPES: [number, number, number, number][] = [
 ];
 const MATMUL_PLANS: MatmulPlan[] = (['blocked', 'vec4', 'wide', 'tiled'] as const).flatMap((variant) => [1, 3].map((slices) => ({ variant, slices })));
 
-/** Plain f64 triple loop on the host: op(A)·op(B) per batch, row-major. */
-function hostMatmul(a: Float64Array, b: Float64Array, [batch, m, k, n]: number[], transA: boolean, transB: boolean): Float64Array {
-  const out = new Float64Array(batch! * m! * n!);
-  for (let p = 0; p < batch!; p++) {
-    const ao = p * m! * k!;
-    const bo = p * k! * n!;
-    for (let i = 0; i < m!; i++) {
-      for (let j = 0; j < n!; j++) {
-        let s = 0;
-        for (let l = 0; l < k!; l++) {
-          const av = a[ao + (transA ? l * m! + i : i * k! + l)]!;
-          const bv = b[bo + (transB ? j * k! + l : l * n! + j)]!;
-          s += av * bv;
-        }
-        out[p * m! * n! + i * n! + j] = s;
-      }
-    }
-  }
-  return out;
-}
-
 async function matmulParity(backend: WebGPUBackend): Promise<{ passed: number; failed: string[] }> {
   let passed = 0;
   const failed: string[] = [];
@@ -68,7 +47,7 @@ async function matmulParity(backend: WebGPUBackend): Promise<{ passed: number; f
       [true, false],
       [true, true],
     ] as const) {
-      const want = hostMatmul(a, b, dims, transA, transB);
+      const want = referenceMatmul(a, b, dims, transA, transB);
       for (const plan of MATMUL_PLANS) {
         const name = `matmul ${dims.join('×')} ${plan.variant}/${plan.slices} ${transA ? 'T' : 'N'}${transB ? 'T' : 'N'}`;
         try {

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { BINARY_OPS, COMPARE_OPS, UNARY_OPS } from '@webpeft/tensor';
 import { BINARY_CODES, COMPARE_CODES, UNARY_CODES } from './_codes.ts';
 import { enableNodeRelaxedSimd, wasmFile } from './module.ts';
+import { v8ShipsRelaxedSimd } from './_test-utils.ts';
 
 const root = join(import.meta.dirname, '..');
 
@@ -35,7 +36,7 @@ describe('the shipped WebAssembly', () => {
     const run = spawnSync(process.execPath, ['-e', probe], { encoding: 'utf8' });
     const [plain, plainMt, relaxed, relaxedMt] = JSON.parse(run.stdout) as boolean[];
     expect([plain, plainMt]).toEqual([true, true]);
-    const ships = Number(process.versions.v8.split('.')[0]) * 100 + Number(process.versions.v8.split('.')[1]) >= 1104; // V8 11.4 shipped it
+    const ships = v8ShipsRelaxedSimd();
     expect([relaxed, relaxedMt]).toEqual([ships, ships]);
   });
 

@@ -4,11 +4,10 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { v8ShipsRelaxedSimd } from './_test-utils.ts';
 
 const root = join(import.meta.dirname, '..');
-const v8 = process.versions.v8.split('.').map(Number);
-/** V8 11.4 (Chrome 114, Node 22) ships Relaxed SIMD unflagged. */
-const ships = v8[0]! * 100 + v8[1]! >= 1104;
+const ships = v8ShipsRelaxedSimd();
 
 function child(script: string): { status: number | null; out: string } {
   const run = spawnSync(process.execPath, ['--conditions=@webpeft/source', '--import', 'tsx', '--input-type=module', '-e', script], { cwd: root, encoding: 'utf8', timeout: 60_000 });
@@ -16,6 +15,10 @@ function child(script: string): { status: number | null; out: string } {
 }
 
 describe('Relaxed SIMD selection', () => {
+  it('knows which V8 versions ship Relaxed SIMD unflagged', () => {
+    expect(['9.9.1', '11.3.244.8', '11.4.183', '12.4.254', '13.6.233.17'].map((v) => v8ShipsRelaxedSimd(v))).toEqual([false, false, true, true, true]);
+  });
+
   it('auto uses the engine as it is; relaxedSimd: true without support is a WasmLoadError naming the flag', () => {
     const r = child(`
       import { wasmBackend, relaxedSimdSupported, enableNodeRelaxedSimd, WasmLoadError } from './src/mod.ts';

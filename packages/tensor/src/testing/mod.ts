@@ -6,3 +6,4 @@ export { OP_TABLE } from './op-table.ts';
 export { DROPOUT_CASES, checkDropoutMasks } from './dropout.ts';
 export { type LoraLoopOptions, type LoraLoopResult, runLoraMemoryLoop } from './memory-loop.ts';
 export { type OpSuiteResult, runOpSuite } from './suite.ts';
+export { referenceMatmul } from './reference.ts';
