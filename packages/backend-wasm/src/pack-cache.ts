@@ -17,7 +17,7 @@ export interface PackCacheStats {
   readonly hits: number;
   /** Weights packed into the cache. */
   readonly packs: number;
-  /** Second uses not admitted because the budget was full. */
+  /** Uses of a weight seen before that were not admitted because the budget was full (it is admitted later if room frees up). */
   readonly refused: number;
 }
 
