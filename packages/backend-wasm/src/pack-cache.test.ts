@@ -83,11 +83,15 @@ describe('packed-weight cache', () => {
     const ws = [0, 1].map(() => fromArray(wv, [N, K], { backend: small }));
     for (let i = 0; i < 3; i++) for (const w of ws) tidy(() => assertClose('budgeted', [M, N], matmul(x, w, { transB: true }).dataSync(), ref(wv), tol));
     expect(small.packCache.stats()).toMatchObject({ entries: 1, packs: 1, refused: 2, hits: 1 });
-    small.packCache.maxBytes = 0;
+    // room frees up with the first weight: the refused one is admitted on its next use
     ws[0]!.dispose();
+    tidy(() => assertClose('admitted later', [M, N], matmul(x, ws[1]!, { transB: true }).dataSync(), ref(wv), tol));
+    expect(small.packCache.stats()).toMatchObject({ entries: 1, packs: 2, refused: 2 });
+    small.packCache.maxBytes = 0;
+    ws[1]!.dispose();
     const w3 = fromArray(wv, [N, K], { backend: small });
     for (let i = 0; i < 3; i++) tidy(() => matmul(x, w3, { transB: true }).dispose());
-    expect(small.packCache.stats()).toMatchObject({ entries: 0, packs: 1 });
+    expect(small.packCache.stats()).toMatchObject({ entries: 0, packs: 2 });
     expect(() => (small.packCache.maxBytes = -1)).toThrow(RangeError);
     await expect(wasmBackend({ threads: 1, packCacheBytes: Number.NaN })).rejects.toThrow(/packCacheBytes must be ≥ 0, got NaN/);
   });
