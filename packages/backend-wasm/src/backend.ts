@@ -5,7 +5,7 @@ import { Heap, type HeapStats, type WasmStorage } from './heap.ts';
 import { WasmLoadError } from './errors.ts';
 import { type KernelExports, instantiate, isNode, loadModule, nodeBuiltin, relaxedSimdSupported } from './module.ts';
 import { WorkerPool } from './pool.ts';
-import { PackCache, type PackCacheStats } from './pack-cache.ts';
+import { PackCache, type PackCacheStats, checkPackCacheBytes } from './pack-cache.ts';
 import { CTRL_BYTES } from './_worker-source.ts';
 
 /** Name the wasm backend registers its kernels under. */
@@ -171,7 +171,8 @@ export async function wasmBackend(opts: WasmBackendOptions = {}): Promise<WasmBa
       console.info(`[backend-wasm] ${reason}: running single-threaded`);
     }
   }
-  if (opts.packCacheBytes !== undefined && !(opts.packCacheBytes >= 0)) throw new RangeError(`backend-wasm: packCacheBytes must be ≥ 0, got ${opts.packCacheBytes}`);
+  // checked before any worker starts
+  const packCacheBytes = checkPackCacheBytes(opts.packCacheBytes ?? DEFAULT_PACK_CACHE_BYTES);
   const relaxedOk = relaxedSimdSupported();
   if (opts.relaxedSimd === true && !relaxedOk) {
     throw new WasmLoadError(`backend-wasm: relaxedSimd: true, but this engine does not validate Relaxed SIMD (Node 20: run node --experimental-wasm-relaxed-simd or call enableNodeRelaxedSimd() first; Node ≥ 22, Deno and Chrome ≥ 114 have it)`);
@@ -190,6 +191,5 @@ export async function wasmBackend(opts: WasmBackendOptions = {}): Promise<WasmBa
     const scratches = Array.from({ length: want - 1 }, () => heap.alloc(gemmScratch, 'GEMM scratch').ptr);
     pool = await WorkerPool.start(module, memory, ctrl, scratches, opts.stallTimeoutMs === undefined ? {} : { stallTimeoutMs: opts.stallTimeoutMs });
   }
-  const backend = new WasmBackend(k, heap, pool, scratch, meta, reason, relaxed, opts.packCacheBytes ?? DEFAULT_PACK_CACHE_BYTES);
-  return backend;
+  return new WasmBackend(k, heap, pool, scratch, meta, reason, relaxed, packCacheBytes);
 }

@@ -35,6 +35,12 @@ export function packedBytes(k: number, n: number): number {
   return k * Math.ceil(n / NR) * NR * 4;
 }
 
+/** `bytes` as a cache budget: a RangeError unless it is a number ≥ 0. */
+export function checkPackCacheBytes(bytes: number): number {
+  if (!(bytes >= 0)) throw new RangeError(`backend-wasm: packCacheBytes must be ≥ 0, got ${bytes}`);
+  return bytes;
+}
+
 export class PackCache {
   readonly #heap: Heap;
   readonly #pack: (b: number, n: number, k: number, transB: number, dst: number) => void;
@@ -49,7 +55,7 @@ export class PackCache {
   constructor(heap: Heap, pack: (b: number, n: number, k: number, transB: number, dst: number) => void, maxBytes: number) {
     this.#heap = heap;
     this.#pack = pack;
-    this.#maxBytes = maxBytes;
+    this.#maxBytes = checkPackCacheBytes(maxBytes);
   }
 
   /** Budget in bytes (0 disables the cache); lowering it does not drop entries already held. */
@@ -58,8 +64,7 @@ export class PackCache {
   }
 
   set maxBytes(v: number) {
-    if (!(v >= 0)) throw new RangeError(`backend-wasm: packCacheBytes must be ≥ 0, got ${v}`);
-    this.#maxBytes = v;
+    this.#maxBytes = checkPackCacheBytes(v);
   }
 
   /**
