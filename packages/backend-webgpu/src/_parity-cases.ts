@@ -1,0 +1,65 @@
+// Matmul parity cases shared by parity.test.ts and bench/gpu-check.ts (a real-GPU run outside vitest).
+import { cpuBackend } from '@webpeft/backend-cpu';
+import { Generator, fromArray, matmul, tidy } from '@webpeft/tensor';
+import { assertClose, maxAbs } from '@webpeft/tensor/testing';
+import type { WebGPUBackend } from './backend.ts';
+import { type MatmulPlan, setMatmulPlan } from './kernels/matmul/select.ts';
+
+/** [batch, M, K, N]: awkward sizes and LoRA products. */
+export const PARITY_SHAPES: readonly (readonly [number, number, number, number])[] = [
+  [1, 1, 1, 1],
+  [1, 37, 53, 29],
+  [2, 33, 65, 35],
+  [1, 64, 768, 8], // x·Aᵀ
+  [1, 8, 512, 96], // Gᵀ·(x·Aᵀ): long K, small output
+  [3, 5, 7, 130],
+  [2, 12, 20, 16], // every dimension a multiple of 4 (N of 8): vec4 and wide run on their layouts
+  [1, 8, 768, 64],
+];
+
+/** Every kernel variant, with and without split-K. */
+export const PARITY_PLANS: readonly MatmulPlan[] = [
+  { variant: 'blocked', slices: 1 },
+  { variant: 'vec4', slices: 1 },
+  { variant: 'vec4', slices: 5 },
+  { variant: 'wide', slices: 1 },
+  { variant: 'wide', slices: 3 },
+  { variant: 'tiled', slices: 1 },
+  { variant: 'blocked', slices: 7 },
+  { variant: 'tiled', slices: 3 },
+];
+
+/** The four operand layouts [transA, transB]. */
+export const LAYOUTS: readonly (readonly [boolean, boolean])[] = [
+  [false, false],
+  [false, true],
+  [true, false],
+  [true, true],
+];
+
+const cpu = cpuBackend();
+
+function hostMatmul(a: Float64Array, b: Float64Array, [batch, m, k, n]: readonly number[], transA: boolean, transB: boolean): ArrayLike<number> {
+  return tidy(() => {
+    const ta = fromArray(a, [batch!, ...(transA ? [k!, m!] : [m!, k!])], { dtype: 'f64', backend: cpu });
+    const tb = fromArray(b, [batch!, ...(transB ? [n!, k!] : [k!, n!])], { dtype: 'f64', backend: cpu });
+    return matmul(ta, tb, { transA, transB }).dataSync();
+  });
+}
+
+/** Run one shape × plan × layout on `backend` and throw (naming the worst entry) unless it matches the f64 CPU product. */
+export async function checkMatmulParity(backend: WebGPUBackend, dims: readonly [number, number, number, number], plan: MatmulPlan, transA: boolean, transB: boolean): Promise<void> {
+  const [batch, m, k, n] = dims;
+  const g = new Generator(m * 1000 + k);
+  const a = g.normal(batch * m * k);
+  const b = g.normal(batch * k * n);
+  const want = hostMatmul(a, b, dims, transA, transB);
+  setMatmulPlan(backend, { m, n, k, batch, transA, transB }, plan);
+  let got: Promise<ArrayLike<number>> = Promise.resolve([]);
+  tidy(() => {
+    const ta = fromArray(a, [batch, ...(transA ? [k, m] : [m, k])], { backend });
+    const tb = fromArray(b, [batch, ...(transB ? [n, k] : [k, n])], { backend });
+    got = matmul(ta, tb, { transA, transB }).data();
+  });
+  assertClose(`matmul ${dims.join('×')} ${plan.variant}/${plan.slices}`, [batch, m, n], await got, want, { rtol: 1e-4, atol: 1e-5 * Math.sqrt(k) * (1 + maxAbs(want)) });
+}
