@@ -2,8 +2,11 @@
 // webpeft-wasm (1 thread, all cores) beside tfjs-wasm and onnxruntime-node in the same process.
 // tfjs-wasm is initialised once per process, so `--tfjs-threads 1` and `--tfjs-threads 2` are two
 // runs; report.ts merges them. Usage: node --conditions=@webpeft/source --import tsx bench/main.ts --tfjs-threads 1
+// `--threads T` (default: every core) sets the thread count of the multi-threaded webpeft and ORT stacks,
+// so a many-core host can compare at 2, 4, … threads: run with `--tfjs-threads T --threads T`.
+// `--out DIR` (default bench/results) is where raw-tfjs{1,T}T.json go; `report.ts DIR` merges them.
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Generator } from '@webpeft/tensor';
 import { enableNodeRelaxedSimd } from '@webpeft/backend-wasm';
 import { detectHost } from './host.ts';
@@ -19,6 +22,8 @@ const arg = (name: string, dflt: string) => {
 const tfjsThreads = Number(arg('tfjs-threads', '1'));
 const quick = process.argv.includes('--quick');
 const host = detectHost();
+const threads = Number(arg('threads', String(host.cores)));
+if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`--threads must be a positive integer, got ${arg('threads', '')}`);
 const N = 512;
 const dims = quick ? [768] : [768, 1024];
 const ranks = quick ? [8] : [8, 16, 64];
@@ -61,15 +66,15 @@ if (!(await enableNodeRelaxedSimd())) throw new Error('this engine has no Relaxe
 const { tf, threads: tfThreads } = await loadTfjsWasm(tfjsThreads);
 const stacks: Stack[] = [];
 const wasm1 = await webpeftStack(1);
-const wasmAll = await webpeftStack(host.cores);
-const portable = await webpeftStack(tfThreads === 1 ? 1 : host.cores, false);
+const wasmAll = await webpeftStack(threads);
+const portable = await webpeftStack(tfThreads === 1 ? 1 : threads, false);
 if (tfThreads === 1) stacks.push(wasm1);
 stacks.push(wasmAll, portable, tfjsStack(tf, tfThreads));
 if (tfThreads === 1 && !process.argv.includes('--no-ort')) {
   const ort = await import('onnxruntime-node');
-  stacks.push(ortStack(ort, 1), ortStack(ort, host.cores));
+  stacks.push(ortStack(ort, 1), ortStack(ort, threads));
 }
-console.log(`host: ${host.cpu}, ${host.cores} cores, ${host.isa}, peak ≈ ${(host.peakPerCore * host.cores).toFixed(0)} GFLOP/s fp32; stacks: ${stacks.map((s) => s.name).join(', ')}`);
+console.log(`host: ${host.cpu}, ${host.cores} cores (${threads} threads here), ${host.isa}, peak ≈ ${(host.peakPerCore * threads).toFixed(0)} GFLOP/s fp32 on ${threads}; stacks: ${stacks.map((s) => s.name).join(', ')}`);
 
 const timing = { warmup: 2, minReps: 5, maxReps: 15, minTimeMs: quick ? 100 : 300, burstMs: 20, settleMs: 20 };
 const cells: unknown[] = [];
@@ -113,9 +118,9 @@ const train: Record<string, number | string> = {};
 for (const [k, t] of trainRes) train[k] = t instanceof Error ? t.message : t.medianMs;
 console.log(`LoRA train step N=512 d=768 r=8 (ms): ${JSON.stringify(train)}`);
 
-const dir = join(import.meta.dirname, 'results');
+const dir = resolve(arg('out', join(import.meta.dirname, 'results')));
 mkdirSync(dir, { recursive: true });
 const file = join(dir, `raw-tfjs${tfThreads}T.json`);
-writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), node: process.version, host, tfjsThreads: tfThreads, stacks: stacks.map((s) => s.name), cells, train }, null, 1));
+writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), node: process.version, host, threads, tfjsThreads: tfThreads, stacks: stacks.map((s) => s.name), cells, train }, null, 1));
 console.log(`wrote ${file}`);
 process.exit(0); // onnxruntime and tfjs threads keep handles open

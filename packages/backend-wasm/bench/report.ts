@@ -1,7 +1,8 @@
-// Merge bench/results/raw-tfjs{1,2}T.json into results.json and results.md: GFLOP/s per stack,
-// ratios at equal thread count, % of the host's fp32 peak, and the LoRA train step.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+// Merge raw-tfjs1T.json and raw-tfjs{T}T.json (bench/results, or the folder given as the first argument)
+// into results.json and results.md: GFLOP/s per stack, ratios at equal thread count, % of the host's
+// fp32 peak on T threads, and the LoRA train step.
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { Host } from './host.ts';
 
 interface Result {
@@ -13,16 +14,23 @@ interface Raw {
   date: string;
   node: string;
   host: Host;
+  /** Threads of the multi-threaded stacks (absent in runs before `--threads`: every core). */
+  threads?: number;
   tfjsThreads: number;
   cells: { label: string; m: number; k: number; n: number; results: Record<string, Result> }[];
   train: Record<string, number | string>;
 }
 
-const dir = join(import.meta.dirname, 'results');
-const runs = [1, 2].map((t) => join(dir, `raw-tfjs${t}T.json`)).filter(existsSync).map((f) => JSON.parse(readFileSync(f, 'utf8')) as Raw);
-if (!runs.length) throw new Error('no bench/results/raw-*.json: run bench/main.ts first');
+const dir = resolve(process.argv[2] ?? join(import.meta.dirname, 'results'));
+const runs = readdirSync(dir)
+  .filter((f) => /^raw-tfjs\d+T\.json$/.test(f))
+  .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as Raw)
+  .sort((a, b) => a.tfjsThreads - b.tfjsThreads);
+if (!runs.length) throw new Error(`no raw-tfjs*T.json in ${dir}: run bench/main.ts first`);
 const host = runs[0]!.host;
-const cores = host.cores;
+const cores = runs[0]!.threads ?? host.cores;
+const mixed = runs.find((r) => (r.threads ?? r.host.cores) !== cores);
+if (mixed) throw new Error(`${dir} mixes runs on ${cores} and ${mixed.threads ?? mixed.host.cores} threads: keep one thread count per folder`);
 const peak = host.peakPerCore * cores;
 
 // one row per shape: every stack's GFLOP/s, from whichever run measured it (webpeft all-cores from the threaded run when present)
@@ -44,7 +52,7 @@ const f = (x: number | undefined, d = 1) => (x === undefined ? '–' : x.toFixed
 const ratio = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? '–' : `${(a / b).toFixed(2)}×`);
 
 const lines: string[] = [];
-lines.push(`Host: ${host.cpu}, ${cores} cores, ${host.isa}; fp32 peak ≈ ${peak.toFixed(0)} GFLOP/s (${host.peakPerCore.toFixed(0)} per core: 2 FMA pipes × ${host.isa === 'AVX-512' ? 16 : host.isa === 'AVX2' ? 8 : 4} lanes × 2 × ${host.ghz.toFixed(2)} GHz). Node ${runs[0]!.node}, ${runs[0]!.date.slice(0, 10)}. Medians of back-to-back bursts (≈20 ms each, a settle pause before each), stacks interleaved; GFLOP/s. webpeft-wasm = the Relaxed SIMD (FMA) build; SIMD128 = the portable build.`);
+lines.push(`Host: ${host.cpu}, ${host.cores} cores, ${host.isa}; multi-threaded stacks on ${cores} threads; fp32 peak on ${cores} cores ≈ ${peak.toFixed(0)} GFLOP/s (${host.peakPerCore.toFixed(0)} per core: 2 FMA pipes × ${host.isa === 'AVX-512' ? 16 : host.isa === 'AVX2' ? 8 : 4} lanes × 2 × ${host.ghz.toFixed(2)} GHz). Node ${runs[0]!.node}, ${runs[0]!.date.slice(0, 10)}. Medians of back-to-back bursts (≈20 ms each, a settle pause before each), stacks interleaved; GFLOP/s. webpeft-wasm = the Relaxed SIMD (FMA) build; SIMD128 = the portable build.`);
 lines.push('');
 lines.push(`| shape | ${cols.join(' | ')} | wasm/tfjs 1T | wasm/tfjs ${cores}T | SIMD128/tfjs 1T | SIMD128/tfjs ${cores}T | wasm/ORT ${cores}T | % peak (wasm ${cores}T) |`);
 lines.push(`|---|${cols.map(() => '---:').join('|')}|---:|---:|---:|---:|---:|---:|`);
