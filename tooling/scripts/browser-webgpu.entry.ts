@@ -3,9 +3,10 @@
 // navigator.gpu (Chromium's Dawn; SwiftShader on a CPU-only machine), then every matmul variant
 // forced on a few shapes against a host f64 reference. Reports to `window.__webpeftResult`.
 import fixtures from '../../packages/tensor/fixtures/ops.json' with { type: 'json' };
-import { Generator, fromArray, matmul, setBackend, tidy } from '@webpeft/tensor';
-import { type OpFixtureFile, assertClose, maxAbs, referenceMatmul, runOpSuite } from '@webpeft/tensor/testing';
-import { type MatmulPlan, NoAdapterError, type WebGPUBackend, setMatmulPlan, webgpuBackend } from '@webpeft/backend-webgpu';
+import { setBackend } from '@webpeft/tensor';
+import { type OpFixtureFile, runOpSuite } from '@webpeft/tensor/testing';
+import { NoAdapterError, type WebGPUBackend, webgpuBackend } from '@webpeft/backend-webgpu';
+import { LAYOUTS, PARITY_PLANS, checkMatmulParity } from '../../packages/backend-webgpu/src/_parity-cases.ts';
 
 export interface BrowserWebGPUResult {
   /** Set when the page found no adapter: the test skips with this reason. */
@@ -31,42 +32,20 @@ const MATMUL_SHAPES: [number, number, number, number][] = [
   [2, 12, 20, 16],
   [1, 8, 512, 96],
 ];
-const MATMUL_PLANS: MatmulPlan[] = (['blocked', 'vec4', 'wide', 'tiled'] as const).flatMap((variant) => [1, 3].map((slices) => ({ variant, slices })));
 
 async function matmulParity(backend: WebGPUBackend): Promise<{ passed: number; failed: string[] }> {
   let passed = 0;
   const failed: string[] = [];
-  for (const dims of MATMUL_SHAPES) {
-    const [batch, m, k, n] = dims;
-    const g = new Generator(m * 1000 + k);
-    const a = g.normal(batch * m * k);
-    const b = g.normal(batch * k * n);
-    for (const [transA, transB] of [
-      [false, false],
-      [false, true],
-      [true, false],
-      [true, true],
-    ] as const) {
-      const want = referenceMatmul(a, b, dims, transA, transB);
-      for (const plan of MATMUL_PLANS) {
-        const name = `matmul ${dims.join('×')} ${plan.variant}/${plan.slices} ${transA ? 'T' : 'N'}${transB ? 'T' : 'N'}`;
+  for (const dims of MATMUL_SHAPES)
+    for (const [transA, transB] of LAYOUTS)
+      for (const plan of PARITY_PLANS) {
         try {
-          setMatmulPlan(backend, { m, n, k, batch, transA, transB }, plan);
-          let got: Promise<ArrayLike<number>> = Promise.resolve([]);
-          tidy(() => {
-            const ta = fromArray(a, [batch, ...(transA ? [k, m] : [m, k])], { backend });
-            const tb = fromArray(b, [batch, ...(transB ? [n, k] : [k, n])], { backend });
-            got = matmul(ta, tb, { transA, transB }).data();
-          });
-          assertClose(name, [batch, m, n], await got, want, { rtol: 1e-4, atol: 1e-5 * Math.sqrt(k) * (1 + maxAbs(want)) });
+          await checkMatmulParity(backend, dims, plan, transA, transB);
           passed++;
         } catch (e) {
-          const msg = (e as Error).message;
-          failed.push(msg.startsWith(name) ? msg : `${name}: ${msg}`);
+          failed.push((e as Error).message);
         }
       }
-    }
-  }
   return { passed, failed };
 }
 

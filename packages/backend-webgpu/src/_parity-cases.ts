@@ -1,7 +1,7 @@
-// Matmul parity cases shared by parity.test.ts and bench/gpu-check.ts (a real-GPU run outside vitest).
-import { cpuBackend } from '@webpeft/backend-cpu';
+// Matmul parity cases shared by parity.test.ts, bench/gpu-check.ts (a real-GPU run outside vitest)
+// and the browser test's page (tooling/scripts/browser-webgpu.entry.ts).
 import { Generator, fromArray, matmul, tidy } from '@webpeft/tensor';
-import { assertClose, maxAbs } from '@webpeft/tensor/testing';
+import { assertClose, maxAbs, referenceMatmul } from '@webpeft/tensor/testing';
 import type { WebGPUBackend } from './backend.ts';
 import { type MatmulPlan, setMatmulPlan } from './kernels/matmul/select.ts';
 
@@ -37,23 +37,18 @@ export const LAYOUTS: readonly (readonly [boolean, boolean])[] = [
   [true, true],
 ];
 
-const cpu = cpuBackend();
-
-function hostMatmul(a: Float64Array, b: Float64Array, [batch, m, k, n]: readonly number[], transA: boolean, transB: boolean): ArrayLike<number> {
-  return tidy(() => {
-    const ta = fromArray(a, [batch!, ...(transA ? [k!, m!] : [m!, k!])], { dtype: 'f64', backend: cpu });
-    const tb = fromArray(b, [batch!, ...(transB ? [n!, k!] : [k!, n!])], { dtype: 'f64', backend: cpu });
-    return matmul(ta, tb, { transA, transB }).dataSync();
-  });
+/** The case name the checks report: `matmul 2×33×65×35 tiled/3 NT`. */
+export function parityCaseName(dims: readonly number[], plan: MatmulPlan, transA: boolean, transB: boolean): string {
+  return `matmul ${dims.join('×')} ${plan.variant}/${plan.slices} ${transA ? 'T' : 'N'}${transB ? 'T' : 'N'}`;
 }
 
-/** Run one shape × plan × layout on `backend` and throw (naming the worst entry) unless it matches the f64 CPU product. */
+/** Run one shape × plan × layout on `backend` and throw (naming the case and the worst entry) unless it matches the float64 reference. */
 export async function checkMatmulParity(backend: WebGPUBackend, dims: readonly [number, number, number, number], plan: MatmulPlan, transA: boolean, transB: boolean): Promise<void> {
   const [batch, m, k, n] = dims;
   const g = new Generator(m * 1000 + k);
   const a = g.normal(batch * m * k);
   const b = g.normal(batch * k * n);
-  const want = hostMatmul(a, b, dims, transA, transB);
+  const want = referenceMatmul(a, b, dims, transA, transB);
   setMatmulPlan(backend, { m, n, k, batch, transA, transB }, plan);
   let got: Promise<ArrayLike<number>> = Promise.resolve([]);
   tidy(() => {
@@ -61,5 +56,5 @@ export async function checkMatmulParity(backend: WebGPUBackend, dims: readonly [
     const tb = fromArray(b, [batch, ...(transB ? [n, k] : [k, n])], { backend });
     got = matmul(ta, tb, { transA, transB }).data();
   });
-  assertClose(`matmul ${dims.join('×')} ${plan.variant}/${plan.slices}`, [batch, m, n], await got, want, { rtol: 1e-4, atol: 1e-5 * Math.sqrt(k) * (1 + maxAbs(want)) });
+  assertClose(parityCaseName(dims, plan, transA, transB), [batch, m, n], await got, want, { rtol: 1e-4, atol: 1e-5 * Math.sqrt(k) * (1 + maxAbs(want)) });
 }

@@ -5,7 +5,7 @@ import { DTypeError, zeros } from '@webpeft/tensor';
 import { runLoraMemoryLoop } from '@webpeft/tensor/testing';
 import { tryBackend } from './_gpu-test.ts';
 import { GpuMemoryError } from './mod.ts';
-import { LAYOUTS, PARITY_PLANS, PARITY_SHAPES, checkMatmulParity } from './_parity-cases.ts';
+import { LAYOUTS, PARITY_PLANS, PARITY_SHAPES, checkMatmulParity, parityCaseName } from './_parity-cases.ts';
 
 const { backend, reason } = await tryBackend();
 
@@ -13,7 +13,7 @@ describe.skipIf(!backend)(`WebGPU parity with CPU (${backend?.report.via ?? reas
   for (const dims of PARITY_SHAPES) {
     for (const plan of PARITY_PLANS) {
       for (const [transA, transB] of LAYOUTS) {
-        it(`matmul ${dims.join('×')} ${plan.variant}/${plan.slices} ${transA ? 'T' : 'N'}${transB ? 'T' : 'N'}`, async () => {
+        it(parityCaseName(dims, plan, transA, transB), async () => {
           await checkMatmulParity(backend!, dims, plan, transA, transB);
         });
       }
