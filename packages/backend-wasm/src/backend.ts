@@ -41,6 +41,14 @@ export interface WasmMemoryInfo extends MemoryInfo, HeapStats {
   readonly packCache: PackCacheStats;
 }
 
+/**
+ * Chunks per thread when one matrix is split: enough that a thread slowed by other load (a vCPU
+ * the host deschedules, a core shared with another process) has its share taken by the others —
+ * the pool hands out chunks dynamically — and few enough that each chunk still covers whole packed
+ * panels. With one chunk per thread, a 2-thread matmul ran at half its 1-thread rate beside a busy
+ * process on a 2-vCPU machine.
+ */
+export const CHUNKS_PER_THREAD = 4;
 /** Meta block for shapes/strides handed to kernels (synchronous, so one block is enough). */
 const META_BYTES = 4096;
 
@@ -64,6 +72,8 @@ export class WasmBackend implements Backend<WasmStorage> {
   parallelMinMacs: number = 131072;
   /** Elementwise f32 ops below this many elements stay on the calling thread. */
   parallelMinElements: number = 262144;
+  /** A split matmul's chunks per thread (see planChunks): more absorb a thread slowed by other load. */
+  matmulChunksPerThread: number = CHUNKS_PER_THREAD;
   #pool: WorkerPool | null;
 
   constructor(k: KernelExports, heap: Heap, pool: WorkerPool | null, scratch: number, meta: number, reason: string | null, relaxedSimd = false, packCacheBytes = DEFAULT_PACK_CACHE_BYTES) {

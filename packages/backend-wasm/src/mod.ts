@@ -6,7 +6,7 @@ import './kernels/indexing.ts';
 import './kernels/nn.ts';
 import './kernels/matmul.ts';
 
-export { WASM, WasmBackend, wasmBackend, DEFAULT_PACK_CACHE_BYTES, type WasmBackendOptions, type WasmMemoryInfo } from './backend.ts';
+export { WASM, WasmBackend, wasmBackend, DEFAULT_PACK_CACHE_BYTES, CHUNKS_PER_THREAD, type WasmBackendOptions, type WasmMemoryInfo } from './backend.ts';
 export { PackCache, packedBytes, type PackCacheStats } from './pack-cache.ts';
 export { WasmLoadError, WasmMemoryError, WasmWorkerError } from './errors.ts';
 export { Heap, sizeClass, WASM32_MAX_BYTES, type HeapStats, type WasmStorage } from './heap.ts';

@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { cpuBackend } from '@webpeft/backend-cpu';
 import { Generator, add, fromArray, matmul, mul, sum, tidy } from '@webpeft/tensor';
 import { assertClose, maxAbs } from '@webpeft/tensor/testing';
-import { enableNodeRelaxedSimd, planChunks, wasmBackend } from './mod.ts';
+import { CHUNKS_PER_THREAD, enableNodeRelaxedSimd, planChunks, wasmBackend } from './mod.ts';
 
 const cpu = cpuBackend();
 expect(await enableNodeRelaxedSimd()).toBe(true);
@@ -107,22 +107,28 @@ describe('matmul parity with the CPU reference', () => {
     expect([single.relaxedSimd, threaded.relaxedSimd, singleFma.relaxedSimd, threadedFma.relaxedSimd]).toEqual([false, false, true, true]);
   });
 
-  it('plans column bands for wide outputs and row bands for narrow ones', () => {
+  it('plans column bands for wide outputs and row bands for narrow ones, several per thread', () => {
     const job = [{ a: 0, b: 0, c: 0 }];
-    expect(planChunks(job, 512, 768, 2)).toEqual([
-      [0, 0, 512, 0, 192],
-      [0, 0, 512, 192, 384],
-      [0, 0, 512, 384, 576],
-      [0, 0, 512, 576, 768],
-    ]);
-    expect(planChunks(job, 8, 96, 2)).toEqual([
-      [0, 0, 8, 0, 48],
-      [0, 0, 8, 48, 96],
-    ]);
-    expect(planChunks(job, 512, 8, 2)).toEqual([
-      [0, 0, 264, 0, 8],
-      [0, 264, 512, 0, 8],
-    ]);
+    const bands = (m: number, n: number, grain?: number) => planChunks(job, m, n, 2, grain).map(([, m0, m1, n0, n1]) => [m0, m1, n0, n1]);
+    // CHUNKS_PER_THREAD (4) × 2 threads: 8 bands, whole 8-column panels / 4-row panels
+    expect(CHUNKS_PER_THREAD).toBe(4);
+    expect(bands(512, 768)).toEqual(Array.from({ length: 8 }, (_, i) => [0, 512, 96 * i, 96 * i + 96]));
+    expect(bands(512, 8)).toEqual(Array.from({ length: 8 }, (_, i) => [64 * i, 64 * i + 64, 0, 8]));
+    // [512×64]: more row bands (8) than 32-wide column bands (2) → rows
+    expect(bands(512, 64)).toEqual(Array.from({ length: 8 }, (_, i) => [64 * i, 64 * i + 64, 0, 64]));
+    // bands stay ≥ 32 columns / ≥ 24 rows: fewer than grain × threads, never fewer than the threads
+    expect(bands(8, 96)).toEqual([[0, 8, 0, 32], [0, 8, 32, 64], [0, 8, 64, 96]]);
+    expect(bands(30, 40)).toEqual([[0, 30, 0, 24], [0, 30, 24, 40]]);
+    expect(bands(20, 20)).toEqual([[0, 20, 0, 20]]);
+    // grain 1: one band per thread
+    expect(bands(512, 768, 1)).toEqual([[0, 512, 0, 384], [0, 512, 384, 768]]);
+    expect(bands(512, 8, 1)).toEqual([[0, 256, 0, 8], [256, 512, 0, 8]]);
+    // every band list tiles C exactly once
+    for (const [m, n] of [[512, 768], [37, 1000], [1000, 37], [100, 100], [8, 4096]] as const) {
+      const cover = new Uint8Array(m * n);
+      for (const [m0, m1, n0, n1] of bands(m, n)) for (let i = m0!; i < m1!; i++) for (let j = n0!; j < n1!; j++) cover[i * n + j]!++;
+      expect(cover.every((c) => c === 1)).toBe(true);
+    }
     expect(planChunks([job[0]!, job[0]!], 8, 8, 2)).toHaveLength(2);
   });
 });
