@@ -72,9 +72,17 @@ export class WasmBackend implements Backend<WasmStorage> {
   parallelMinMacs: number = 131072;
   /** Elementwise f32 ops below this many elements stay on the calling thread. */
   parallelMinElements: number = 262144;
-  /** A split matmul's chunks per thread (see planChunks): more absorb a thread slowed by other load. */
-  matmulChunksPerThread: number = CHUNKS_PER_THREAD;
+  #chunksPerThread = CHUNKS_PER_THREAD;
   #pool: WorkerPool | null;
+
+  /** A split matmul's bands per thread (see planChunks): more absorb a thread slowed by other load. A positive integer. */
+  get matmulChunksPerThread(): number {
+    return this.#chunksPerThread;
+  }
+  set matmulChunksPerThread(n: number) {
+    if (!Number.isInteger(n) || n < 1) throw new RangeError(`backend-wasm: matmulChunksPerThread must be a positive integer, got ${n}`);
+    this.#chunksPerThread = n;
+  }
 
   constructor(k: KernelExports, heap: Heap, pool: WorkerPool | null, scratch: number, meta: number, reason: string | null, relaxedSimd = false, packCacheBytes = DEFAULT_PACK_CACHE_BYTES) {
     this.k = k;

@@ -123,6 +123,13 @@ describe('matmul parity with the CPU reference', () => {
     // grain 1: one band per thread
     expect(bands(512, 768, 1)).toEqual([[0, 512, 0, 384], [0, 512, 384, 768]]);
     expect(bands(512, 8, 1)).toEqual([[0, 256, 0, 8], [256, 512, 0, 8]]);
+    expect(() => {
+      threaded.matmulChunksPerThread = 0;
+    }).toThrow(/matmulChunksPerThread must be a positive integer, got 0/);
+    expect(() => {
+      threaded.matmulChunksPerThread = Number.NaN;
+    }).toThrow(RangeError);
+    expect(threaded.matmulChunksPerThread).toBe(CHUNKS_PER_THREAD);
     // every band list tiles C exactly once
     for (const [m, n] of [[512, 768], [37, 1000], [1000, 37], [100, 100], [8, 4096]] as const) {
       const cover = new Uint8Array(m * n);
