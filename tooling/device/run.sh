@@ -28,7 +28,8 @@ gpu() {
   nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader 2>&1 | head -2
   VK_LOADER_DEBUG=error node $X/which.mjs --expect webgpu; echo "which rc=$?"
   node $X/gpu-check.mjs; echo "gpu-check rc=$?"
-  timeout ${GPU_BENCH_S:-300} node $X/gpu-bench.mjs --out=$W/res/webgpu "${G[@]}"; echo "gpu-bench rc=$?"
+  # --chain: on a real GPU a LoRA-sized product takes microseconds and a readback round trip ~1 ms
+  timeout ${GPU_BENCH_S:-300} node $X/gpu-bench.mjs --out=$W/res/webgpu --chain=${GPU_CHAIN:-32} "${G[@]}"; echo "gpu-bench rc=$?"
   cp $W/res/webgpu/*.md "$OUT/webgpu.md" 2>/dev/null
 }
 

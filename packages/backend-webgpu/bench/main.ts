@@ -8,6 +8,8 @@
 // strips types at load time, so the timed code is identical either way.
 //
 // Flags: --full (adds N=4096), --no-variants (skip the matmul variant sweep),
+//        --chain=R (GPU stacks: R products per matmul rep before its one readback, times reported per
+//        product; on a real GPU a small product finishes long before a readback round trip does),
 //        --only=matmul|train, --out=DIR (default bench/results).
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -27,6 +29,15 @@ const flag = (name: string) => args.includes(`--${name}`);
 const opt = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 const FULL = flag('full');
 const VARIANTS = !flag('no-variants');
+const CHAIN = Number(opt('chain') ?? 1);
+if (!Number.isInteger(CHAIN) || CHAIN < 1) throw new RangeError(`--chain must be a positive integer, got ${opt('chain')}`);
+const GPU_STACKS: ReadonlySet<StackName> = new Set(['webpeft-webgpu', 'tfjs-webgpu']);
+
+/** A chained rep's timing per product (every sample divided by CHAIN). */
+function perProduct(t: Timing | Error | undefined): Timing | Error | undefined {
+  if (!t || t instanceof Error || CHAIN === 1) return t;
+  return { medianMs: t.medianMs / CHAIN, minMs: t.minMs / CHAIN, maxMs: t.maxMs / CHAIN, reps: t.reps, samplesMs: t.samplesMs.map((x) => x / CHAIN) };
+}
 const ONLY = opt('only');
 const OUT = path.resolve(opt('out') ?? path.join(import.meta.dirname, 'results'));
 /** A CPU-stack cell whose single rep is estimated above this is skipped ("—"): tfjs-cpu needs ~10 s at [4096×1024]·[1024×1024]. */
@@ -103,7 +114,7 @@ async function matmulShape(wgpu: WebGPUBackend, stacks: readonly Stack[], c: Mat
   const cells: MatmulResult['cells'] = {};
   const reps = new Map<string, () => Promise<unknown>>();
   const runs: MatmulRun[] = [];
-  const verified = (what: string, run: MatmulRun) => async () => verifySamples(what, await run.run(), data);
+  const verified = (what: string, run: MatmulRun, chain: number) => async () => verifySamples(what, await run.run(chain), data);
   log(`  ${c.label}`);
   for (const s of stacks) {
     try {
@@ -118,10 +129,11 @@ async function matmulShape(wgpu: WebGPUBackend, stacks: readonly Stack[], c: Mat
       }
       const run = await s.prepareMatmul(c, data);
       runs.push(run);
-      if (s.name !== 'webpeft-webgpu') reps.set(s.name, verified(`${s.name} ${c.label}`, run));
+      const chain = GPU_STACKS.has(s.name) ? CHAIN : 1;
+      if (s.name !== 'webpeft-webgpu') reps.set(s.name, verified(`${s.name} ${c.label}`, run, chain));
       else {
         for (const p of plans) {
-          const rep = verified(`webpeft-webgpu ${c.label} [${p.plan.variant}, ${p.plan.slices} slice(s)]`, run);
+          const rep = verified(`webpeft-webgpu ${c.label} [${p.plan.variant}, ${p.plan.slices} slice(s)]`, run, chain);
           reps.set(`plan:${p.label}`, async () => {
             setMatmulPlan(wgpu, shape, p.plan);
             await rep();
@@ -132,7 +144,8 @@ async function matmulShape(wgpu: WebGPUBackend, stacks: readonly Stack[], c: Mat
       cells[s.name] = failCell(s.name, c.label, e);
     }
   }
-  const timings = await measureInterleaved(reps, MATMUL_TIMING);
+  const measured = await measureInterleaved(reps, MATMUL_TIMING);
+  const timings = new Map([...measured].map(([k, t]) => [k, k.startsWith('plan:') || GPU_STACKS.has(k as StackName) ? perProduct(t) : t]));
   for (const r of runs) r.dispose();
   setMatmulPlan(wgpu, shape, def); // back to what planMatmul chose
   const variants: VariantResult[] = plans.map((p) => ({
@@ -272,7 +285,7 @@ async function main(): Promise<void> {
     adapter,
     tfjsWebGPU,
     versions: { webgpu: version('webgpu'), '@tensorflow/tfjs': tf.version.tfjs, '@tensorflow/tfjs-backend-webgpu': version('@tensorflow/tfjs-backend-webgpu') },
-    method: `all stacks (and every webpeft-webgpu matmul plan) of one case are measured interleaved, round-robin, after ${MATMUL_TIMING.warmup} warm-up reps each; median of ≥${MATMUL_TIMING.minReps} reps (more, up to ${MATMUL_TIMING.maxReps}, while a candidate's reps add up to under ${MATMUL_TIMING.minTimeMs} ms); train steps likewise (≥${TRAIN_TIMING.minReps} steps, up to ${TRAIN_TIMING.maxReps} while under ${TRAIN_TIMING.minTimeMs} ms). Every rep ends in a small readback (${SAMPLES} sampled entries of C, or the loss after the update was issued) that forces completion; every matmul rep is checked against a float64 reference, and each train stack's first step (loss, A, B) too. Ratios are medians of per-round time ratios (drift cancels); absolute figures are medians. CPU-stack cells estimated above ${MAX_REP_MS / 1000} s per rep (from a run at N=${PROBE_N}) are skipped.`,
+    method: `all stacks (and every webpeft-webgpu matmul plan) of one case are measured interleaved, round-robin, after ${MATMUL_TIMING.warmup} warm-up reps each; median of ≥${MATMUL_TIMING.minReps} reps (more, up to ${MATMUL_TIMING.maxReps}, while a candidate's reps add up to under ${MATMUL_TIMING.minTimeMs} ms); train steps likewise (≥${TRAIN_TIMING.minReps} steps, up to ${TRAIN_TIMING.maxReps} while under ${TRAIN_TIMING.minTimeMs} ms). Every rep ends in a small readback (${SAMPLES} sampled entries of C, or the loss after the update was issued) that forces completion; every matmul rep is checked against a float64 reference, and each train stack's first step (loss, A, B) too. Ratios are medians of per-round time ratios (drift cancels); absolute figures are medians. CPU-stack cells estimated above ${MAX_REP_MS / 1000} s per rep (from a run at N=${PROBE_N}) are skipped.${CHAIN > 1 ? ` GPU stacks: ${CHAIN} products per matmul rep before its readback (--chain), times per product.` : ''}`,
     matmul,
     train: { config: { ...TRAIN }, results: trainResults, webgpuOverTfjsCpu: stepSpeedup },
     targets,
@@ -283,7 +296,7 @@ async function main(): Promise<void> {
   process.stdout.write(`\n${md}\n`);
   mkdirSync(OUT, { recursive: true });
   const slug = String(wgpu.report.device || wgpu.report.description || 'adapter').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 32);
-  const base = path.join(OUT, `${date.slice(0, 10)}-${slug}-${report.mode}`);
+  const base = path.join(OUT, `${date.slice(0, 10)}-${slug}-${report.mode}${CHAIN > 1 ? `-chain${CHAIN}` : ''}`);
   writeFileSync(`${base}.json`, `${JSON.stringify(report, null, 2)}\n`);
   writeFileSync(`${base}.md`, `${md}\n`);
   log(`\nwrote ${base}.json and ${base}.md`);

@@ -10,8 +10,8 @@ export type StackName = 'webpeft-webgpu' | 'tfjs-webgpu' | 'webpeft-cpu' | 'tfjs
 export const STACKS: readonly StackName[] = ['webpeft-webgpu', 'tfjs-webgpu', 'webpeft-cpu', 'tfjs-cpu'];
 
 export interface MatmulRun {
-  /** One rep: compute C, read back the sampled entries. */
-  run(): Promise<ArrayLike<number>>;
+  /** One rep: compute C `chain` times (default 1; the earlier products are dropped), then read back the last one's sampled entries. */
+  run(chain?: number): Promise<ArrayLike<number>>;
   dispose(): void;
 }
 
@@ -39,7 +39,8 @@ export function webpeftStack(name: StackName, backend: Backend): Stack {
       const b = keep(fromArray(data.b, c.bShape, opts));
       const idx = keep(fromArray(data.idx, [data.idx.length], { ...opts, dtype: 'i32' }));
       return {
-        async run() {
+        async run(chain = 1) {
+          for (let i = 1; i < chain; i++) tidy(() => void matmul(a, b, { transA: c.transA, transB: c.transB }));
           const g = tidy(() => gather(reshape(matmul(a, b, { transA: c.transA, transB: c.transB }), [c.m * c.n]), idx));
           const v = await g.data();
           g.dispose();
@@ -131,8 +132,9 @@ export function tfjsStack(name: StackName, backendName: 'cpu' | 'webgpu', gpuErr
       const b = tf.tensor2d(data.b, [...c.bShape]);
       const idx = tf.tensor1d(data.idx, 'int32');
       return {
-        async run() {
+        async run(chain = 1) {
           await use();
+          for (let i = 1; i < chain; i++) tf.tidy(() => void tf.matMul(a, b, c.transA, c.transB));
           const g = tf.tidy(() => tf.gather(tf.reshape(tf.matMul(a, b, c.transA, c.transB), [-1]), idx));
           const v = await g.data();
           g.dispose();
