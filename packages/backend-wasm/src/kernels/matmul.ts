@@ -17,8 +17,9 @@ const MIN_BAND_ROWS = 24;
 /**
  * Chunks of C for `threads`: whole matrices when the batch covers the threads, else bands of one
  * matrix — column bands (multiples of the 8-wide panels: each chunk packs only its part of B) or
- * row bands (multiples of the 4-row panels), whichever axis gives more, up to `grain` per thread
- * while the bands stay at least MIN_BAND_COLS wide / MIN_BAND_ROWS tall, one per thread at least.
+ * row bands (multiples of the 4-row panels; each packs B again, which is narrow there, and not at
+ * all when it is a cached weight), whichever axis gives more, up to `grain` per thread while the
+ * bands stay at least MIN_BAND_COLS wide / MIN_BAND_ROWS tall, one per thread at least.
  */
 export function planChunks(jobs: readonly Job[], m: number, n: number, threads: number, grain = CHUNKS_PER_THREAD): [number, number, number, number, number][] {
   const out: [number, number, number, number, number][] = [];
