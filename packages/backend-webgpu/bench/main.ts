@@ -33,10 +33,10 @@ const CHAIN = Number(opt('chain') ?? 1);
 if (!Number.isInteger(CHAIN) || CHAIN < 1) throw new RangeError(`--chain must be a positive integer, got ${opt('chain')}`);
 const GPU_STACKS: ReadonlySet<StackName> = new Set(['webpeft-webgpu', 'tfjs-webgpu']);
 
-/** A chained rep's timing per product (every sample divided by CHAIN). */
-function perProduct(t: Timing | Error | undefined): Timing | Error | undefined {
-  if (!t || t instanceof Error || CHAIN === 1) return t;
-  return { medianMs: t.medianMs / CHAIN, minMs: t.minMs / CHAIN, maxMs: t.maxMs / CHAIN, reps: t.reps, samplesMs: t.samplesMs.map((x) => x / CHAIN) };
+/** A rep of `chain` products timed per product (every sample divided by `chain`). */
+function perProduct(t: Timing | Error | undefined, chain: number): Timing | Error | undefined {
+  if (!t || t instanceof Error || chain === 1) return t;
+  return { medianMs: t.medianMs / chain, minMs: t.minMs / chain, maxMs: t.maxMs / chain, reps: t.reps, samplesMs: t.samplesMs.map((x) => x / chain) };
 }
 const ONLY = opt('only');
 const OUT = path.resolve(opt('out') ?? path.join(import.meta.dirname, 'results'));
@@ -113,6 +113,8 @@ async function matmulShape(wgpu: WebGPUBackend, stacks: readonly Stack[], c: Mat
   const plans = plansFor(wgpu, shape, def);
   const cells: MatmulResult['cells'] = {};
   const reps = new Map<string, () => Promise<unknown>>();
+  /** Products per rep, by rep key (CHAIN for the GPU stacks, else 1). */
+  const chainOf = new Map<string, number>();
   const runs: MatmulRun[] = [];
   const verified = (what: string, run: MatmulRun, chain: number) => async () => verifySamples(what, await run.run(chain), data);
   log(`  ${c.label}`);
@@ -130,14 +132,17 @@ async function matmulShape(wgpu: WebGPUBackend, stacks: readonly Stack[], c: Mat
       const run = await s.prepareMatmul(c, data);
       runs.push(run);
       const chain = GPU_STACKS.has(s.name) ? CHAIN : 1;
-      if (s.name !== 'webpeft-webgpu') reps.set(s.name, verified(`${s.name} ${c.label}`, run, chain));
-      else {
+      if (s.name !== 'webpeft-webgpu') {
+        reps.set(s.name, verified(`${s.name} ${c.label}`, run, chain));
+        chainOf.set(s.name, chain);
+      } else {
         for (const p of plans) {
           const rep = verified(`webpeft-webgpu ${c.label} [${p.plan.variant}, ${p.plan.slices} slice(s)]`, run, chain);
           reps.set(`plan:${p.label}`, async () => {
             setMatmulPlan(wgpu, shape, p.plan);
             await rep();
           });
+          chainOf.set(`plan:${p.label}`, chain);
         }
       }
     } catch (e) {
@@ -145,7 +150,7 @@ async function matmulShape(wgpu: WebGPUBackend, stacks: readonly Stack[], c: Mat
     }
   }
   const measured = await measureInterleaved(reps, MATMUL_TIMING);
-  const timings = new Map([...measured].map(([k, t]) => [k, k.startsWith('plan:') || GPU_STACKS.has(k as StackName) ? perProduct(t) : t]));
+  const timings = new Map([...measured].map(([k, t]) => [k, perProduct(t, chainOf.get(k) ?? 1)]));
   for (const r of runs) r.dispose();
   setMatmulPlan(wgpu, shape, def); // back to what planMatmul chose
   const variants: VariantResult[] = plans.map((p) => ({
