@@ -108,13 +108,20 @@ function kernel4x8(ap: usize, bp: usize, bks: usize, kc: i32, c: usize, ldc: usi
   storeTile(c, ldc, acc, c00, c01, c10, c11, c20, c21, c30, c31);
 }
 
-/** The same 4×8 tile with A read in place: row r at ap + r·ars, k steps of aks bytes (no packing). */
+/**
+ * The same 4×8 tile with A read in place: row r at ap + r·ars, k steps of aks bytes (no packing).
+ * One A pointer, rows addressed as ap + r·ars: V8 11.3 (Node 20) then unrolls the loop (it fits the
+ * size limit for unrolling), so its stack check runs once per unrolled group
+ * instead of every k. With a pointer per row (the same adds, three more loop phis) the loop stayed
+ * rolled: 42–43 GFLOP/s at [512×1024]·[1024×8] against 47–50 now (48 with --no-wasm-stack-checks,
+ * 28 with --no-wasm-loop-unrolling: V8's unrolling is what removes the checks).
+ * Two k steps per iteration by hand ran at 25: Binaryen interleaves them, keeping four B vectors live.
+ */
 function kernel4x8s(ap: usize, ars: usize, aks: usize, bp: usize, bks: usize, kc: i32, c: usize, ldc: usize, acc: bool): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
-  let a1 = ap + ars;
-  let a2 = a1 + ars;
-  let a3 = a2 + ars;
+  const r2 = ars + ars;
+  const r3 = r2 + ars;
   const bend = bp + <usize>kc * bks;
   do {
     const b0 = v128.load(bp);
@@ -122,19 +129,16 @@ function kernel4x8s(ap: usize, ars: usize, aks: usize, bp: usize, bks: usize, kc
     let a = v128.load32_splat(ap);
     c00 = madd(a, b0, c00);
     c01 = madd(a, b1, c01);
-    a = v128.load32_splat(a1);
+    a = v128.load32_splat(ap + ars);
     c10 = madd(a, b0, c10);
     c11 = madd(a, b1, c11);
-    a = v128.load32_splat(a2);
+    a = v128.load32_splat(ap + r2);
     c20 = madd(a, b0, c20);
     c21 = madd(a, b1, c21);
-    a = v128.load32_splat(a3);
+    a = v128.load32_splat(ap + r3);
     c30 = madd(a, b0, c30);
     c31 = madd(a, b1, c31);
     ap += aks;
-    a1 += aks;
-    a2 += aks;
-    a3 += aks;
     bp += bks;
   } while (bp < bend);
   storeTile(c, ldc, acc, c00, c01, c10, c11, c20, c21, c30, c31);
@@ -278,13 +282,11 @@ export function gemm(a: usize, b: usize, c: usize, M: i32, N: i32, K: i32, trans
   const pre = bPre != 0;
   // B read in place (row stride N) when it is stored [K×N] and reused by few row panels
   const packAllB = !pre && (transB || mRows > 4 * MR);
-  // A read in place when few B panels reuse it (LoRA's x·Aᵀ, N = r): packing it would cost as much
-  // as the product. The relaxed build packs A with 4×4 register transposes, cheap enough from 3
-  // panels. Up to 2 panels in place: under V8 13.6 (Node 24) the in-place kernel runs 52 GFLOP/s at
-  // [512×1024]·[1024×16] against 46 packed (its loop is unrolled, without the per-iteration stack
-  // check V8 11.3 emits); under V8 11.3 (Node 20) the two are within 2%. At 3–4 panels Node 20
-  // prefers packing (48–49 against 45.5) and Node 24 reading in place (52 against 48): packed.
-  const packAllA = n1 - n0 > (ASC_FEATURE_RELAXED_SIMD ? 2 * NR : 4 * NR);
+  // A read in place when few B panels reuse it (LoRA's x·Aᵀ, N = r, and column bands of a split
+  // product): packing costs a pass over A, repeated by every column band. Measured on the AVX-512
+  // host (V8 11.3, 1 thread): in place 48–51 GFLOP/s at N = 8…128 against 46–49.6 packed (portable
+  // build: 38.6–39 against 32.5–34 at N = 64–128); at N = 256 and beyond packed A wins (49.9 vs 48.9).
+  const packAllA = n1 - n0 > 16 * NR;
   for (let jc = n0; jc < n1; jc += NC) {
     const nc = min(NC, n1 - jc);
     const kcb = ASC_FEATURE_RELAXED_SIMD && nc <= NC_LONG_K ? 4 * KC : KC;

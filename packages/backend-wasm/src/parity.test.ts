@@ -36,6 +36,7 @@ const shapes: [number, number, number, number][] = [
   [1, 7, 1, 9], // K = 1
   [1, 9, 1100, 24], // FMA build: k blocks of 4·KC over a narrow output, and their tail
   [1, 6, 1030, 130], // wider than the long-k blocks
+  [1, 70, 520, 128], // the widest output whose A is read in place (16 panels), partial row panel
 ];
 
 function host(a: Float64Array, b: Float64Array, [batch, m, k, n]: number[], transA: boolean, transB: boolean): ArrayLike<number> {
