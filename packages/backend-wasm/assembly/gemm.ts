@@ -110,11 +110,11 @@ function kernel4x8(ap: usize, bp: usize, bks: usize, kc: i32, c: usize, ldc: usi
 
 /**
  * The same 4×8 tile with A read in place: row r at ap + r·ars, k steps of aks bytes (no packing).
- * One A pointer, rows addressed as ap + r·ars: V8 11.3 (Node 20) then unrolls the loop (it fits the
- * size limit for unrolling), so its stack check runs once per unrolled group
- * instead of every k. With a pointer per row (the same adds, three more loop phis) the loop stayed
- * rolled: 42–43 GFLOP/s at [512×1024]·[1024×8] against 47–50 now (48 with --no-wasm-stack-checks,
- * 28 with --no-wasm-loop-unrolling: V8's unrolling is what removes the checks).
+ * One A pointer, rows addressed as ap + r·ars, instead of a pointer per row: 48–50 GFLOP/s at
+ * [512×1024]·[1024×8] under V8 11.3 (Node 20) against 42–43, A/B over many runs. Cause not pinned
+ * down: both loops are 25 x64 instructions per k (`--print-wasm-code`: 4 addl there, 1 addl + 3
+ * leal here; the same loads, FMAs, zero-extension moves and stack check). The old loop ran 49.8
+ * with `--no-wasm-stack-checks`, this one 48.0, so the old arrangement stalled on the check.
  * Two k steps per iteration by hand ran at 25: Binaryen interleaves them, keeping four B vectors live.
  */
 function kernel4x8s(ap: usize, ars: usize, aks: usize, bp: usize, bks: usize, kc: i32, c: usize, ldc: usize, acc: bool): void {
