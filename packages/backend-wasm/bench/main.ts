@@ -5,6 +5,7 @@
 // `--threads T` (default: every core) sets the thread count of the multi-threaded webpeft and ORT stacks,
 // so a many-core host can compare at 2, 4, … threads: run with `--tfjs-threads T --threads T`.
 // `--out DIR` (default bench/results) is where raw-tfjs{1,T}T.json go; `report.ts DIR` merges them.
+// `--only TEXT` measures only the cells whose label contains TEXT (write them with `--out` elsewhere).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Generator } from '@webpeft/tensor';
@@ -21,6 +22,8 @@ const arg = (name: string, dflt: string) => {
 };
 const tfjsThreads = Number(arg('tfjs-threads', '1'));
 const quick = process.argv.includes('--quick');
+/** `--only TEXT`: just the matmul cells whose label contains TEXT (a developer's re-check of one shape). */
+const only = arg('only', '');
 const host = detectHost();
 const threads = Number(arg('threads', String(host.cores)));
 if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`--threads must be a positive integer, got ${arg('threads', '')}`);
@@ -78,7 +81,7 @@ console.log(`host: ${host.cpu}, ${host.cores} cores (${threads} threads here), $
 
 const timing = { warmup: 2, minReps: 5, maxReps: 15, minTimeMs: quick ? 100 : 300, burstMs: 20, settleMs: 20 };
 const cells: unknown[] = [];
-for (const c of cases()) {
+for (const c of cases().filter((x) => x.label.includes(only))) {
   const g = new Generator(c.m * 7 + c.k + c.n);
   const a = Float32Array.from(g.normal(c.m * c.k));
   const b = Float32Array.from(g.normal(c.k * c.n));
@@ -95,8 +98,8 @@ for (const c of cases()) {
   }
   const res = await measureInterleaved(new Map([...prepared].map(([k, p]) => [k, () => p.rep()])), timing);
   const flops = 2 * c.m * c.n * c.k;
-  const results: Record<string, { medianMs: number; gflops: number } | { error: string }> = {};
-  for (const [k, t] of res) results[k] = t instanceof Error ? { error: t.message } : { medianMs: t.medianMs, gflops: flops / t.medianMs / 1e6 };
+  const results: Record<string, { medianMs: number; gflops: number; samplesMs: readonly number[] } | { error: string }> = {};
+  for (const [k, t] of res) results[k] = t instanceof Error ? { error: t.message } : { medianMs: t.medianMs, gflops: flops / t.medianMs / 1e6, samplesMs: t.samplesMs };
   for (const [k, e] of Object.entries(errors)) results[k] = { error: e };
   for (const p of prepared.values()) p.dispose();
   cells.push({ ...c, results });

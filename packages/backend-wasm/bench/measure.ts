@@ -8,6 +8,8 @@ export interface Timing {
   readonly medianMs: number;
   readonly minMs: number;
   readonly reps: number;
+  /** Per-call ms of each sample, in round order (sample i of every stack ran in round i). */
+  readonly samplesMs: readonly number[];
 }
 
 export interface MeasureOptions {
@@ -68,6 +70,18 @@ export async function measureInterleaved<K>(reps: ReadonlyMap<K, () => unknown>,
       }
     }
   }
-  for (const [k, xs] of samples) if (!out.has(k)) out.set(k, { medianMs: median(xs), minMs: Math.min(...xs), reps: xs.length });
+  for (const [k, xs] of samples) if (!out.has(k)) out.set(k, { medianMs: median(xs), minMs: Math.min(...xs), reps: xs.length, samplesMs: xs });
   return out;
+}
+
+/**
+ * How many times faster `fast` ran than `slow`, paired by round: the median over the rounds both
+ * ran of slow[i] / fast[i]. Adjacent bursts share the host's state (clock, neighbours' load), so a
+ * round where the whole host slowed cancels out, which a ratio of the two medians does not do.
+ * Undefined when either has no samples.
+ */
+export function pairedSpeedup(fast: readonly number[] | undefined, slow: readonly number[] | undefined): number | undefined {
+  const n = Math.min(fast?.length ?? 0, slow?.length ?? 0);
+  if (!n) return undefined;
+  return median(Array.from({ length: n }, (_, i) => slow![i]! / fast![i]!));
 }

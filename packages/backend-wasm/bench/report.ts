@@ -1,13 +1,17 @@
 // Merge raw-tfjs1T.json and raw-tfjs{T}T.json (bench/results, or the folder given as the first argument)
 // into results.json and results.md: GFLOP/s per stack, ratios at equal thread count, % of the host's
-// fp32 peak on T threads, and the LoRA train step.
+// fp32 peak on T threads, and the LoRA train step. Speed-ups over tfjs-wasm are given twice: as the
+// ratio of the two medians, and paired by round (measure.ts's pairedSpeedup), which cancels rounds
+// where the whole host slowed; runs written before samples were kept have only the first.
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Host } from './host.ts';
+import { pairedSpeedup } from './measure.ts';
 
 interface Result {
   medianMs?: number;
   gflops?: number;
+  samplesMs?: number[];
   error?: string;
 }
 interface Raw {
@@ -48,17 +52,38 @@ const ON = `onnxruntime-node ${cores}T`;
 const P1 = 'webpeft-wasm SIMD128 1T';
 const PN = `webpeft-wasm SIMD128 ${cores}T`;
 const cols = [W1, WN, P1, PN, T1, TN, O1, ON];
+// paired speed-ups, each from the one process that ran both stacks: 1 thread from the tfjs 1-thread
+// run, `cores` threads from the tfjs `cores`-thread run
+const run1 = runs.find((r) => r.tfjsThreads === 1);
+const runN = cores === 1 ? run1 : runs.find((r) => r.tfjsThreads === cores);
+const samples = (run: Raw | undefined, i: number, k: string) => run?.cells[i]!.results[k]?.samplesMs;
+const paired = rows.map((_, i) => ({ one: pairedSpeedup(samples(run1, i, W1), samples(run1, i, T1)), all: pairedSpeedup(samples(runN, i, WN), samples(runN, i, TN)) }));
 const f = (x: number | undefined, d = 1) => (x === undefined ? '–' : x.toFixed(d));
 const ratio = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? '–' : `${(a / b).toFixed(2)}×`);
 
 const lines: string[] = [];
 lines.push(`Host: ${host.cpu}, ${host.cores} cores, ${host.isa}; multi-threaded stacks on ${cores} threads; fp32 peak on ${cores} cores ≈ ${peak.toFixed(0)} GFLOP/s (${host.peakPerCore.toFixed(0)} per core: 2 FMA pipes × ${host.isa === 'AVX-512' ? 16 : host.isa === 'AVX2' ? 8 : 4} lanes × 2 × ${host.ghz.toFixed(2)} GHz). Node ${runs[0]!.node}, ${runs[0]!.date.slice(0, 10)}. Medians of back-to-back bursts (≈20 ms each, a settle pause before each), stacks interleaved; GFLOP/s. webpeft-wasm = the Relaxed SIMD (FMA) build; SIMD128 = the portable build.`);
 lines.push('');
-lines.push(`| shape | ${cols.join(' | ')} | wasm/tfjs 1T | wasm/tfjs ${cores}T | SIMD128/tfjs 1T | SIMD128/tfjs ${cores}T | wasm/ORT ${cores}T | % peak (wasm ${cores}T) |`);
-lines.push(`|---|${cols.map(() => '---:').join('|')}|---:|---:|---:|---:|---:|---:|`);
-for (const r of rows) {
-  lines.push(`| ${r.label} | ${cols.map((c) => f(r.g[c])).join(' | ')} | ${ratio(r.g[W1], r.g[T1])} | ${ratio(r.g[WN], r.g[TN])} | ${ratio(r.g[P1], r.g[T1])} | ${ratio(r.g[PN], r.g[TN])} | ${ratio(r.g[WN], r.g[ON])} | ${r.g[WN] === undefined ? '–' : ((100 * r.g[WN]!) / peak).toFixed(1)}% |`);
-}
+lines.push(`| shape | ${cols.join(' | ')} | wasm/tfjs 1T | wasm/tfjs ${cores}T | paired wasm/tfjs 1T | paired wasm/tfjs ${cores}T | SIMD128/tfjs 1T | SIMD128/tfjs ${cores}T | wasm/ORT ${cores}T | % peak (wasm ${cores}T) |`);
+lines.push(`|---|${cols.map(() => '---:').join('|')}|---:|---:|---:|---:|---:|---:|---:|---:|`);
+const times = (x: number | undefined) => (x === undefined ? '–' : `${x.toFixed(2)}×`);
+rows.forEach((r, i) => {
+  lines.push(`| ${r.label} | ${cols.map((c) => f(r.g[c])).join(' | ')} | ${ratio(r.g[W1], r.g[T1])} | ${ratio(r.g[WN], r.g[TN])} | ${times(paired[i]!.one)} | ${times(paired[i]!.all)} | ${ratio(r.g[P1], r.g[T1])} | ${ratio(r.g[PN], r.g[TN])} | ${ratio(r.g[WN], r.g[ON])} | ${r.g[WN] === undefined ? '–' : ((100 * r.g[WN]!) / peak).toFixed(1)}% |`);
+});
+lines.push('');
+// the issue's target, counted both ways: webpeft-wasm ≥ 1.5× tfjs-wasm at equal threads
+const count = (plain: boolean, pick: (i: number) => number | undefined) => {
+  const idx = rows.map((r, i) => [r, i] as const).filter(([r]) => !r.label.includes('ᵀ') === plain);
+  const xs = idx.map(([, i]) => pick(i)).filter((x): x is number => x !== undefined);
+  return xs.length ? `${xs.filter((x) => x >= 1.5).length} of ${xs.length} (${Math.min(...xs).toFixed(2)}–${Math.max(...xs).toFixed(2)}×)` : '–';
+};
+const byMedian = (a: string, b: string) => (i: number) => (rows[i]!.g[a] !== undefined && rows[i]!.g[b] !== undefined ? rows[i]!.g[a]! / rows[i]!.g[b]! : undefined);
+lines.push('webpeft-wasm ≥ 1.5× tfjs-wasm, shapes:');
+lines.push('');
+lines.push(`| | plain, 1T | plain, ${cores}T | transposed, 1T | transposed, ${cores}T |`);
+lines.push('|---|---:|---:|---:|---:|');
+lines.push(`| ratio of medians | ${count(true, byMedian(W1, T1))} | ${count(true, byMedian(WN, TN))} | ${count(false, byMedian(W1, T1))} | ${count(false, byMedian(WN, TN))} |`);
+lines.push(`| paired by round | ${count(true, (i) => paired[i]!.one)} | ${count(true, (i) => paired[i]!.all)} | ${count(false, (i) => paired[i]!.one)} | ${count(false, (i) => paired[i]!.all)} |`);
 lines.push('');
 lines.push('LoRA layer train step, N=512 d=768 r=8 (forward, backward for A and B, SGD update), median ms:');
 lines.push('');
@@ -67,5 +92,5 @@ lines.push('|---|---:|');
 for (const run of runs) for (const [k, v] of Object.entries(run.train)) lines.push(`| ${k}${run.tfjsThreads > 1 && k.startsWith('webpeft') ? ' (threaded run)' : ''} | ${typeof v === 'number' ? v.toFixed(1) : v} |`);
 const md = lines.join('\n') + '\n';
 writeFileSync(join(dir, 'results.md'), md);
-writeFileSync(join(dir, 'results.json'), JSON.stringify({ host, peakGflops: peak, rows, train: runs.map((r) => ({ tfjsThreads: r.tfjsThreads, ...r.train })) }, null, 1));
+writeFileSync(join(dir, 'results.json'), JSON.stringify({ host, peakGflops: peak, rows: rows.map((r, i) => ({ ...r, paired: paired[i] })), train: runs.map((r) => ({ tfjsThreads: r.tfjsThreads, ...r.train })) }, null, 1));
 console.log(md);
