@@ -152,6 +152,24 @@ function packA(a: usize, lda: i32, transA: bool, i0: i32, mc: i32, p0: i32, kc: 
   const ks = <usize>(MR * AEL); // bytes per k in a panel
   for (let r = 0; r < mc; r += MR) {
     const rows = min(MR, mc - r);
+    if (ASC_FEATURE_RELAXED_SIMD && transA && mc - r >= 4 * MR) {
+      // A stored [K×M], four panels at once: each k reads one 64-byte run of 16 rows whole. Panel
+      // by panel, each run was read four times, and with M a multiple of 512 the runs of a k block
+      // share a few L1 sets, so those re-reads came from L2.
+      let s = a + (<usize>p0 * <usize>lda + <usize>(i0 + r)) * 4;
+      const st = <usize>lda * 4;
+      const ps = <usize>kc * ks; // bytes per packed panel
+      let d = dst;
+      for (let k = 0; k < kc; k++, d += 16, s += st) {
+        v128.store(d, v128.load(s));
+        v128.store(d + ps, v128.load(s, 16));
+        v128.store(d + 2 * ps, v128.load(s, 32));
+        v128.store(d + 3 * ps, v128.load(s, 48));
+      }
+      dst += 4 * ps;
+      r += 3 * MR;
+      continue;
+    }
     if (ASC_FEATURE_RELAXED_SIMD && transA && rows == MR) {
       // A stored [K×M]: the panel's 4 rows are 4 consecutive floats at every k
       let s = a + (<usize>p0 * <usize>lda + <usize>(i0 + r)) * 4;
@@ -286,7 +304,13 @@ export function gemm(a: usize, b: usize, c: usize, M: i32, N: i32, K: i32, trans
   // product): packing costs a pass over A, repeated by every column band. Measured on the AVX-512
   // host (V8 11.3, 1 thread): in place 48–51 GFLOP/s at N = 8…128 against 46–49.6 packed (portable
   // build: 38.6–39 against 32.5–34 at N = 64–128); at N = 256 and beyond packed A wins (49.9 vs 48.9).
-  const packAllA = n1 - n0 > 16 * NR;
+  // A stored [K×M] (transA, LoRA's dB = Gᵀ·(x·Aᵀ) with M = d) is the exception in the FMA build: read
+  // in place, a row panel's k steps are M·4 bytes apart, which with M = 512 or 768 map to 2–4 L1
+  // sets, so each panel re-reads from L2 what the panel beside it just read. Packed four panels at
+  // a time (packA) it is past one B panel: [512×768]ᵀ·[512×64] 37.5 → 46–48 GFLOP/s,
+  // [1024×512]ᵀ·[1024×64] 23–30 → 34–39 (1 thread, noisy host); at N = 8 in place stays ahead
+  // (40 against 35.5). The portable build packs A pre-broadcast, which costs more than it saves here.
+  const packAllA = n1 - n0 > (ASC_FEATURE_RELAXED_SIMD && transA ? NR : 16 * NR);
   for (let jc = n0; jc < n1; jc += NC) {
     const nc = min(NC, n1 - jc);
     const kcb = ASC_FEATURE_RELAXED_SIMD && nc <= NC_LONG_K ? 4 * KC : KC;
