@@ -22,7 +22,6 @@ const arg = (name: string, dflt: string) => {
 };
 const tfjsThreads = Number(arg('tfjs-threads', '1'));
 const quick = process.argv.includes('--quick');
-/** `--only TEXT`: just the matmul cells whose label contains TEXT (a developer's re-check of one shape). */
 const only = arg('only', '');
 const host = detectHost();
 const threads = Number(arg('threads', String(host.cores)));

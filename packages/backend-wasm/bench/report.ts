@@ -59,14 +59,15 @@ const runN = cores === 1 ? run1 : runs.find((r) => r.tfjsThreads === cores);
 const samples = (run: Raw | undefined, i: number, k: string) => run?.cells[i]!.results[k]?.samplesMs;
 const paired = rows.map((_, i) => ({ one: pairedSpeedup(samples(run1, i, W1), samples(run1, i, T1)), all: pairedSpeedup(samples(runN, i, WN), samples(runN, i, TN)) }));
 const f = (x: number | undefined, d = 1) => (x === undefined ? '–' : x.toFixed(d));
-const ratio = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? '–' : `${(a / b).toFixed(2)}×`);
+const quotient = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? undefined : a / b);
+const times = (x: number | undefined) => (x === undefined ? '–' : `${x.toFixed(2)}×`);
+const ratio = (a: number | undefined, b: number | undefined) => times(quotient(a, b));
 
 const lines: string[] = [];
 lines.push(`Host: ${host.cpu}, ${host.cores} cores, ${host.isa}; multi-threaded stacks on ${cores} threads; fp32 peak on ${cores} cores ≈ ${peak.toFixed(0)} GFLOP/s (${host.peakPerCore.toFixed(0)} per core: 2 FMA pipes × ${host.isa === 'AVX-512' ? 16 : host.isa === 'AVX2' ? 8 : 4} lanes × 2 × ${host.ghz.toFixed(2)} GHz). Node ${runs[0]!.node}, ${runs[0]!.date.slice(0, 10)}. Medians of back-to-back bursts (≈20 ms each, a settle pause before each), stacks interleaved; GFLOP/s. webpeft-wasm = the Relaxed SIMD (FMA) build; SIMD128 = the portable build.`);
 lines.push('');
 lines.push(`| shape | ${cols.join(' | ')} | wasm/tfjs 1T | wasm/tfjs ${cores}T | paired wasm/tfjs 1T | paired wasm/tfjs ${cores}T | SIMD128/tfjs 1T | SIMD128/tfjs ${cores}T | wasm/ORT ${cores}T | % peak (wasm ${cores}T) |`);
 lines.push(`|---|${cols.map(() => '---:').join('|')}|---:|---:|---:|---:|---:|---:|---:|---:|`);
-const times = (x: number | undefined) => (x === undefined ? '–' : `${x.toFixed(2)}×`);
 rows.forEach((r, i) => {
   lines.push(`| ${r.label} | ${cols.map((c) => f(r.g[c])).join(' | ')} | ${ratio(r.g[W1], r.g[T1])} | ${ratio(r.g[WN], r.g[TN])} | ${times(paired[i]!.one)} | ${times(paired[i]!.all)} | ${ratio(r.g[P1], r.g[T1])} | ${ratio(r.g[PN], r.g[TN])} | ${ratio(r.g[WN], r.g[ON])} | ${r.g[WN] === undefined ? '–' : ((100 * r.g[WN]!) / peak).toFixed(1)}% |`);
 });
@@ -77,7 +78,7 @@ const count = (plain: boolean, pick: (i: number) => number | undefined) => {
   const xs = idx.map(([, i]) => pick(i)).filter((x): x is number => x !== undefined);
   return xs.length ? `${xs.filter((x) => x >= 1.5).length} of ${xs.length} (${Math.min(...xs).toFixed(2)}–${Math.max(...xs).toFixed(2)}×)` : '–';
 };
-const byMedian = (a: string, b: string) => (i: number) => (rows[i]!.g[a] !== undefined && rows[i]!.g[b] !== undefined ? rows[i]!.g[a]! / rows[i]!.g[b]! : undefined);
+const byMedian = (a: string, b: string) => (i: number) => quotient(rows[i]!.g[a], rows[i]!.g[b]);
 lines.push('webpeft-wasm ≥ 1.5× tfjs-wasm, shapes:');
 lines.push('');
 lines.push(`| | plain, 1T | plain, ${cores}T | transposed, 1T | transposed, ${cores}T |`);
