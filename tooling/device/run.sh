@@ -6,7 +6,8 @@
 # One thing at a time: on the 16-vCPU VM seen here, vCPUs i and i+8 are hyperthreads of one core
 # although the guest's topology lists each alone, and benches run side by side halved each other.
 # Writes log.txt, webgpu.md, wasm-2T.md and all.tgz (raw JSON) to $OUT.
-# QUICK=1 runs the short variants (a local dry run); ONLY=gpu or ONLY=wasm runs one part.
+# QUICK=1 runs the short variants (a local dry run); ONLY=gpu or ONLY=wasm runs one part; WASM_ARGS adds
+# flags to both WASM bench runs (e.g. "--no-portable --no-ort" to fit a short lease).
 set -u
 OUT=${OUT:-/tmp/devout}; mkdir -p "$OUT"
 R=$PWD; D=$R/.dev; W=/tmp/wp; rm -rf $W; mkdir -p $W/bin $W/res
@@ -27,7 +28,7 @@ gpu() {
   export LD_LIBRARY_PATH=$n/lib64:$n/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH} WEBPEFT_DAWN_BACKEND=${WEBPEFT_DAWN_BACKEND:-vulkan}
   nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader 2>&1 | head -2
   VK_LOADER_DEBUG=error node $X/which.mjs --expect webgpu; echo "which rc=$?"
-  node $X/gpu-check.mjs; echo "gpu-check rc=$?"
+  timeout ${GPU_CHECK_S:-240} node $X/gpu-check.mjs; echo "gpu-check rc=$?"
   # --chain: on a real GPU a LoRA-sized product takes microseconds and a readback round trip ~1 ms
   timeout ${GPU_BENCH_S:-300} node $X/gpu-bench.mjs --out=$W/res/webgpu --chain=${GPU_CHAIN:-32} "${G[@]}"; echo "gpu-bench rc=$?"
   cp $W/res/webgpu/*.md "$OUT/webgpu.md" 2>/dev/null
@@ -43,8 +44,11 @@ wasm() {
     if awk "BEGIN{exit !($v > $best * 1.05)}"; then pair=0,$c; best=$v; fi
   done
   echo "wasm bench on cpus $pair"
-  taskset -c $pair node $X/wasm-bench.mjs --tfjs-threads 1 --threads 2 --out $W/res/wasm-2T "${Q[@]}"; echo "wasm 1T run rc=$?"
-  taskset -c $pair node $X/wasm-bench.mjs --tfjs-threads 2 --threads 2 --out $W/res/wasm-2T --no-ort "${Q[@]}"; echo "wasm 2T run rc=$?"
+  local A=(${WASM_ARGS:-})
+  taskset -c $pair node $X/wasm-bench.mjs --tfjs-threads 1 --threads 2 --out $W/res/wasm-2T "${A[@]}" "${Q[@]}"; echo "wasm 1T run rc=$?"
+  cp $W/res/wasm-2T/raw-tfjs1T.json "$OUT/" 2>/dev/null
+  taskset -c $pair node $X/wasm-bench.mjs --tfjs-threads 2 --threads 2 --out $W/res/wasm-2T --no-ort "${A[@]}" "${Q[@]}"; echo "wasm 2T run rc=$?"
+  cp $W/res/wasm-2T/raw-tfjs2T.json "$OUT/" 2>/dev/null
   node $X/wasm-report.mjs $W/res/wasm-2T > /dev/null && cp $W/res/wasm-2T/results.md "$OUT/wasm-2T.md"
 }
 

@@ -6,6 +6,9 @@
 // so a many-core host can compare at 2, 4, … threads: run with `--tfjs-threads T --threads T`.
 // `--out DIR` (default bench/results) is where raw-tfjs{1,T}T.json go; `report.ts DIR` merges them.
 // `--only TEXT` measures only the cells whose label contains TEXT (write them with `--out` elsewhere).
+// `--no-portable` leaves out the SIMD128 (no FMA) build and `--no-ort` onnxruntime-node, to shorten a
+// run. `--warm S` (default 3) runs GEMMs for S seconds before the first cell: on a VM that was idle the
+// first cells ran both stacks at half their rate (the CPU clock and the host's scheduler ramp up).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Generator } from '@webpeft/tensor';
@@ -69,14 +72,21 @@ const { tf, threads: tfThreads } = await loadTfjsWasm(tfjsThreads);
 const stacks: Stack[] = [];
 const wasm1 = await webpeftStack(1);
 const wasmAll = await webpeftStack(threads);
-const portable = await webpeftStack(tfThreads === 1 ? 1 : threads, false);
+const portable = process.argv.includes('--no-portable') ? null : await webpeftStack(tfThreads === 1 ? 1 : threads, false);
 if (tfThreads === 1) stacks.push(wasm1);
-stacks.push(wasmAll, portable, tfjsStack(tf, tfThreads));
+stacks.push(wasmAll, ...(portable ? [portable] : []), tfjsStack(tf, tfThreads));
 if (tfThreads === 1 && !process.argv.includes('--no-ort')) {
   const ort = await import('onnxruntime-node');
   stacks.push(ortStack(ort, 1), ortStack(ort, threads));
 }
 console.log(`host: ${host.cpu}, ${host.cores} cores (${threads} threads here), ${host.isa}, peak ≈ ${(host.peakPerCore * threads).toFixed(0)} GFLOP/s fp32 on ${threads}; stacks: ${stacks.map((s) => s.name).join(', ')}`);
+
+const warmS = Number(arg('warm', quick ? '0' : '3'));
+if (warmS > 0) {
+  const w = await wasm1.prepare({ m: N, k: 768, n: 768, transA: false, transB: false }, new Float32Array(N * 768).fill(1), new Float32Array(768 * 768).fill(1));
+  for (const t0 = performance.now(); performance.now() - t0 < warmS * 1000; ) w.rep();
+  w.dispose();
+}
 
 const timing = { warmup: 2, minReps: 5, maxReps: 15, minTimeMs: quick ? 100 : 300, burstMs: 20, settleMs: 20 };
 const cells: unknown[] = [];
@@ -110,7 +120,7 @@ const wpTrain = webpeftTrainStep(tfThreads === 1 ? wasm1.backend : wasmAll.backe
 const wpAll = tfThreads === 1 ? webpeftTrainStep(wasmAll.backend, shape) : null;
 const trainReps = new Map<string, () => unknown>([
   [tfThreads === 1 ? wasm1.name : wasmAll.name, wpTrain.step],
-  [portable.name, webpeftTrainStep(portable.backend, shape).step],
+  ...(portable ? ([[portable.name, webpeftTrainStep(portable.backend, shape).step]] as const) : []),
   [`tfjs-wasm ${tfThreads}T`, tfjsTrainStep(tf, shape, 'linear').step],
   [`tfjs-wasm ${tfThreads}T plain layout`, tfjsTrainStep(tf, shape, 'plain').step],
 ]);
