@@ -83,7 +83,7 @@ function splitFor(backend: WebGPUBackend, variant: MatmulPlan['variant'], s: Mat
   const units = s.batch * Math.ceil(s.m / tile) * Math.ceil(s.n / tile) * (variant === 'tiled' ? 64 : 1);
   const want = isCpuDriver(backend) ? 256 : 8192;
   const cap = Math.min(64, Math.max(1, Math.floor(s.k / 256)));
-  const heuristic = units < want && s.k >= 512 ? Math.min(cap, Math.ceil(want / Math.max(units, 1))) : 1;
+  const heuristic = units < want && s.k >= (isCpuDriver(backend) ? 512 : 768) ? Math.min(cap, Math.ceil(want / Math.max(units, 1))) : 1;
   return heuristic > 1 ? heuristic : cap;
 }
 

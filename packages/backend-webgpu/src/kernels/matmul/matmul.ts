@@ -3,7 +3,7 @@
 import { type MatmulAttrs, broadcastStrides } from '@webpeft/tensor';
 import type { GpuStorage, WebGPUBackend } from '../../backend.ts';
 import { gpuKernel, numel } from '../_wgsl.ts';
-import { SUM_SLICES, blockedShader, tiledShader } from './matmul.wgsl.ts';
+import { SUM_SLICES, blockedShader, tiledShader, tiledVec4 } from './matmul.wgsl.ts';
 import { vec4Applies, vec4Shader } from './vec4.wgsl.ts';
 import { wideApplies, wideShader } from './wide.wgsl.ts';
 import { type MatmulPlan, type MatmulShape, planMatmul } from './select.ts';
@@ -15,7 +15,9 @@ export function runMatmul(backend: WebGPUBackend, a: GPUBuffer, b: GPUBuffer, sh
   if (variant === 'wide' && !wideApplies(m, n, k, transA, transB)) variant = 'vec4';
   if (variant === 'vec4' && !vec4Applies(m, n, k, transA, transB)) variant = 'blocked';
   const slices = plan.slices;
-  const kChunk = variant === 'vec4' ? Math.ceil(k / slices / 4) * 4 : Math.ceil(k / slices);
+  // vec4 reads along k need every slice to start on a multiple of 4
+  const vec = variant === 'tiled' ? tiledVec4(m, n, k, transA, transB) : { a: false, b: false };
+  const kChunk = variant === 'vec4' || (vec.a && !transA) ? Math.ceil(k / slices / 4) * 4 : Math.ceil(k / slices);
   const tile = variant === 'tiled' ? 32 : 4;
   const perBatch = Math.ceil(m / tile) * Math.ceil(n / (variant === 'wide' ? 8 : tile));
   const units = perBatch * batch * slices;
@@ -24,8 +26,8 @@ export function runMatmul(backend: WebGPUBackend, a: GPUBuffer, b: GPUBuffer, sh
     backend.clear(target.buffer, target.bytes);
   } else {
     backend.run({
-      key: `matmul:${variant}:${transA}:${transB}`,
-      code: () => (variant === 'tiled' ? tiledShader(transA, transB) : variant === 'vec4' ? vec4Shader(transA, transB) : variant === 'wide' ? wideShader(transA) : blockedShader(transA, transB)),
+      key: `matmul:${variant}:${transA}:${transB}${variant === 'tiled' ? `:${vec.a}:${vec.b}` : ''}`,
+      code: () => (variant === 'tiled' ? tiledShader(transA, transB, vec.a, vec.b) : variant === 'vec4' ? vec4Shader(transA, transB) : variant === 'wide' ? wideShader(transA) : blockedShader(transA, transB)),
       meta: [units, m, n, k, kChunk, slices, ...batchMeta],
       inputs: [a, b],
       output: target.buffer,

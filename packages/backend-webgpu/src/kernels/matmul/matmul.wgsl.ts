@@ -1,7 +1,7 @@
 // Matmul shaders. `A(i,k)` / `B(k,j)` read the stored layouts directly, so transposed operands
 // (nn.Linear's W [out×in]) cost no copy.
 //   blocked: one thread computes a 4×4 block of C from global memory (fast on CPU drivers such as llvmpipe)
-//   tiled:   a workgroup computes a 32×32 tile through workgroup memory (fast on real GPUs)
+//   tiled:   a workgroup computes a 32×32 tile through workgroup memory holding vec4s (fast on real GPUs)
 // Both take a K range per z-slice (split-K writes partial products that a reduction sums).
 // prm: [units, M, N, K, kChunk, slices, batchRank, batchShape, aBatchStrides, bBatchStrides]
 
@@ -71,12 +71,70 @@ ${access(transA, transB)}
 }`;
 }
 
-export function tiledShader(transA: boolean, transB: boolean): string {
-  return `${HEADER}
+/** Whether the tiled kernel reads A / B as vec4 along their contiguous axis (A [M×K] along k, A [K×M] along i, B [K×N] along j; B [N×K] stays scalar). */
+export function tiledVec4(m: number, n: number, k: number, transA: boolean, transB: boolean): { readonly a: boolean; readonly b: boolean } {
+  return { a: transA ? m % 4 === 0 : k % 4 === 0, b: !transB && n % 4 === 0 };
+}
+
+/**
+ * A workgroup of 64 threads computes a 32×32 tile of C, each thread a 4×4 block, through
+ * workgroup memory that holds vec4s, 32 k-steps per tile. A sits there as rows of k-vectors when
+ * it is stored [M×K] and as k-rows of i-vectors when stored [K×M] (Gᵀ·x), B always as k-rows of
+ * j-vectors, so every tile is copied with the threads running along the operand's contiguous axis
+ * (a warp's global reads coalesce) and, where that axis is a multiple of 4 (`tiledVec4`), with one
+ * vec4 read per 4 elements. Per 4 k-steps a thread reads 8 vec4 from workgroup memory for 64
+ * multiply-adds.
+ */
+export function tiledShader(transA: boolean, transB: boolean, vecA: boolean, vecB: boolean): string {
+  const at = transA ? 'k * prm[1] + i' : 'i * prm[3] + k';
+  const bt = transB ? 'j * prm[3] + k' : 'k * prm[2] + j';
+  // scalar element reads, zero outside [0, M) × [k0, k1) (resp. [k0, k1) × [0, N))
+  const elemA = vecA ? '' : `fn eA(off: u32, i: u32, k: u32, M: u32, k1: u32) -> f32 { return select(0.0, A(off, min(i, M - 1u), min(k, k1 - 1u)), i < M && k < k1); }
+fn A(off: u32, i: u32, k: u32) -> f32 { return in0[off + ${at}]; }`;
+  const elemB = vecB ? '' : `fn eB(off: u32, k: u32, j: u32, N: u32, k1: u32) -> f32 { return select(0.0, B(off, min(k, k1 - 1u), min(j, N - 1u)), k < k1 && j < N); }
+fn B(off: u32, k: u32, j: u32) -> f32 { return in1[off + ${bt}]; }`;
+  // one vec4 of the A tile per (idx): [M×K] → As[r·8 + k4] (k-vector), [K×M] → As[kr·8 + i4] (i-vector)
+  const loadA = transA
+    ? `let i4 = idx % 8u; let kr = idx / 8u; let i = row0 + i4 * 4u; let k = kt + kr;
+        As[idx] = ${vecA ? 'select(vec4f(0.0), in0[(aOff + min(k, K - 1u) * M + min(i, M - 4u)) / 4u], i < M && k < k1)' : 'vec4f(eA(aOff, i, k, M, k1), eA(aOff, i + 1u, k, M, k1), eA(aOff, i + 2u, k, M, k1), eA(aOff, i + 3u, k, M, k1))'};`
+    : `let r = idx / 8u; let k4 = idx % 8u; let i = row0 + r; let k = kt + k4 * 4u;
+        As[idx] = ${vecA ? 'select(vec4f(0.0), in0[(aOff + min(i, M - 1u) * K + min(k, K - 4u)) / 4u], i < M && k < k1)' : 'vec4f(eA(aOff, i, k, M, k1), eA(aOff, i, k + 1u, M, k1), eA(aOff, i, k + 2u, M, k1), eA(aOff, i, k + 3u, M, k1))'};`;
+  // B tile: Bs[kr·8 + c4] = B(kt + kr, col0 + 4·c4 + 0..3); [N×K] is read with consecutive threads along k
+  const loadB = vecB
+    ? `let c4 = idx % 8u; let kr = idx / 8u; let j = col0 + c4 * 4u; let k = kt + kr;
+        Bs[idx] = select(vec4f(0.0), in1[(bOff + min(k, K - 1u) * N + min(j, N - 4u)) / 4u], k < k1 && j < N);`
+    : `let kr = ${transB ? 'idx % 32u; let c4 = idx / 32u;' : 'idx / 8u; let c4 = idx % 8u;'} let j = col0 + c4 * 4u; let k = kt + kr;
+        Bs[kr * 8u + c4] = vec4f(eB(bOff, k, j, N, k1), eB(bOff, k, j + 1u, N, k1), eB(bOff, k, j + 2u, N, k1), eB(bOff, k, j + 3u, N, k1));`;
+  const inner = transA
+    ? // A as i-vectors: an outer product per k-step
+      `for (var kr = 0u; kr < 32u; kr++) {
+      let a = As[kr * 8u + ty];
+      let b = Bs[kr * 8u + tx];
+      acc[0] = fma(vec4f(a.x), b, acc[0]);
+      acc[1] = fma(vec4f(a.y), b, acc[1]);
+      acc[2] = fma(vec4f(a.z), b, acc[2]);
+      acc[3] = fma(vec4f(a.w), b, acc[3]);
+    }`
+    : // A as k-vectors: 4 k-rows of B per vec4 of A
+      `for (var k4 = 0u; k4 < 8u; k4++) {
+      let b0 = Bs[k4 * 32u + tx];
+      let b1 = Bs[k4 * 32u + 8u + tx];
+      let b2 = Bs[k4 * 32u + 16u + tx];
+      let b3 = Bs[k4 * 32u + 24u + tx];
+      for (var rr = 0u; rr < 4u; rr++) {
+        let a = As[(ty * 4u + rr) * 8u + k4];
+        acc[rr] = fma(vec4f(a.x), b0, fma(vec4f(a.y), b1, fma(vec4f(a.z), b2, fma(vec4f(a.w), b3, acc[rr]))));
+      }
+    }`;
+  return `@group(0) @binding(0) var<storage, read> prm: array<u32>;
+@group(0) @binding(1) var<storage, read> in0: array<${vecA ? 'vec4f' : 'f32'}>;
+@group(0) @binding(2) var<storage, read> in1: array<${vecB ? 'vec4f' : 'f32'}>;
+@group(0) @binding(3) var<storage, read_write> out: array<f32>;
 ${STRIDED}
-${access(transA, transB)}
-var<workgroup> As: array<f32, 1024>;
-var<workgroup> Bs: array<f32, 1024>;
+${elemA}
+${elemB}
+var<workgroup> As: array<vec4f, 256>;
+var<workgroup> Bs: array<vec4f, 256>;
 @compute @workgroup_size(64) fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u, @builtin(local_invocation_index) lid: u32) {
   let g = wid.x + wid.y * nwg.x;
   let inRange = g < prm[0];
@@ -86,20 +144,17 @@ var<workgroup> Bs: array<f32, 1024>;
   let tx = lid % 8u;
   var acc: array<vec4f, 4>;
   for (var kt = k0; kt < k1; kt += 32u) {
-    for (var e = 0u; e < 16u; e++) {
+    for (var e = 0u; e < 4u; e++) {
       let idx = lid + e * 64u;
-      let r = idx / 32u;
-      let c = idx % 32u;
-      let ai = row0 + r; let ak = kt + c;
-      As[idx] = select(0.0, A(aOff, min(ai, M - 1u), min(ak, K - 1u)), ai < M && ak < k1);
-      let bk = kt + r; let bj = col0 + c;
-      Bs[idx] = select(0.0, B(bOff, min(bk, K - 1u), min(bj, N - 1u)), bk < k1 && bj < N);
+      {
+        ${loadA}
+      }
+      {
+        ${loadB}
+      }
     }
     workgroupBarrier();
-    for (var kk = 0u; kk < 32u; kk++) {
-      let b = vec4f(Bs[kk * 32u + tx * 4u], Bs[kk * 32u + tx * 4u + 1u], Bs[kk * 32u + tx * 4u + 2u], Bs[kk * 32u + tx * 4u + 3u]);
-      for (var rr = 0u; rr < 4u; rr++) { acc[rr] += As[(ty * 4u + rr) * 32u + kk] * b; }
-    }
+    ${inner}
     workgroupBarrier();
   }
   ${STORE('row0 + ty * 4u', 'col0 + tx * 4u')}

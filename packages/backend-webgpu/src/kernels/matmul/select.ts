@@ -1,8 +1,8 @@
 /// <reference types="@webgpu/types" />
 // Variant choice per device and shape. Defaults come from measurements (docs/benchmarks.md):
 // on llvmpipe the best blocked plan beat the best tiled plan at every benchmarked shape (2–8×);
-// real GPUs get workgroup tiles (not yet measured here: no GPU in the benchmark sessions);
-// long reductions with a small output split K so more threads work.
+// on a real GPU (an H200) workgroup tiles won at every benchmarked shape; long reductions with a
+// small output split K so more threads work.
 // `setMatmulPlan` overrides (the autotuner writes its measured winners here).
 import type { WebGPUBackend } from '../../backend.ts';
 import { vec4Applies } from './vec4.wgsl.ts';
@@ -55,12 +55,12 @@ export function planMatmul(backend: WebGPUBackend, s: MatmulShape): MatmulPlan {
     const variant: MatmulVariant = wideApplies(s.m, s.n, s.k, s.transA, s.transB) ? 'wide' : aligned ? 'vec4' : 'blocked';
     return { variant, slices: 1 };
   }
-  // real GPUs (not yet measured here): workgroup tiles for big outputs; split K only while the
-  // output cannot fill the device (Gᵀ·x = [r×N]·[N×d] with r ≪ d)
-  const variant: MatmulVariant = s.m >= 32 && s.n >= 32 ? 'tiled' : aligned ? 'vec4' : 'blocked';
-  const tile = variant === 'tiled' ? 32 : 4;
-  const units = s.batch * Math.ceil(s.m / tile) * Math.ceil(s.n / tile) * (variant === 'tiled' ? 64 : 1);
+  // real GPUs (measured on an H200, docs/benchmarks.md): workgroup tiles won every shape, the skinny
+  // ones too (the 4×4 vec4 plan ran Gᵀ·x = [r×N]·[N×d] 1.5× slower); split K only while the output
+  // cannot fill the device and K ≥ 768: at K = 512 two slices lost (up to 25%), at K = 768–1024
+  // three or four won up to 38% (x·Aᵀ, r ≥ 16).
+  const units = s.batch * Math.ceil(s.m / 32) * Math.ceil(s.n / 32) * 64;
   const want = 8192;
-  const slices = units < want && s.k >= 512 ? Math.min(64, Math.max(1, Math.floor(s.k / 256)), Math.ceil(want / Math.max(units, 1))) : 1;
-  return { variant, slices };
+  const slices = units < want && s.k >= 768 ? Math.min(64, Math.floor(s.k / 256), Math.ceil(want / units)) : 1;
+  return { variant: 'tiled', slices };
 }
