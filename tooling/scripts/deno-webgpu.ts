@@ -1,9 +1,12 @@
 // The op conformance suite under Deno's own WebGPU (wgpu; llvmpipe through Vulkan on a CPU-only
-// machine): the same PyTorch fixtures the CPU and Dawn backends pass. Prints "N passed, M failed".
+// machine): the same PyTorch fixtures the CPU and Dawn backends pass, then every matmul variant ×
+// split × layout on the parity shapes (so wgpu's WGSL compiler sees the kernels that this adapter's
+// own plan never picks, such as the real-GPU `tiled` one). Prints "N passed, M failed".
 import fixtures from '../../packages/tensor/fixtures/ops.json' with { type: 'json' };
 import { setBackend } from '@webpeft/tensor';
 import { type OpFixtureFile, runOpSuite } from '@webpeft/tensor/testing';
 import { NoAdapterError, webgpuBackend } from '@webpeft/backend-webgpu';
+import { LAYOUTS, PARITY_PLANS, PARITY_SHAPES, checkMatmulParity, parityCaseName } from '../../packages/backend-webgpu/src/_parity-cases.ts';
 
 let backend;
 try {
@@ -18,7 +21,20 @@ try {
 setBackend(backend);
 console.log(`deno ${Deno.version.deno} webgpu adapter: ${JSON.stringify(backend.report)}`);
 const file = fixtures as unknown as OpFixtureFile;
-const { passed, failed: failures } = await runOpSuite(file, backend);
+const { passed: opsPassed, failed: failures } = await runOpSuite(file, backend);
+let passed = opsPassed;
+for (const dims of PARITY_SHAPES) {
+  for (const plan of PARITY_PLANS) {
+    for (const [transA, transB] of LAYOUTS) {
+      try {
+        await checkMatmulParity(backend, dims, plan, transA, transB);
+        passed++;
+      } catch (e) {
+        failures.push(`${parityCaseName(dims, plan, transA, transB)}: ${(e as Error).message}`);
+      }
+    }
+  }
+}
 for (const f of failures) console.log(`FAIL ${f}`);
 console.log(`${passed} passed, ${failures.length} failed`);
 Deno.exit(failures.length ? 1 : 0);
