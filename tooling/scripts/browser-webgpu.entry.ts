@@ -6,7 +6,7 @@ import fixtures from '../../packages/tensor/fixtures/ops.json' with { type: 'jso
 import { setBackend } from '@webpeft/tensor';
 import { type OpFixtureFile, runOpSuite } from '@webpeft/tensor/testing';
 import { NoAdapterError, type WebGPUBackend, webgpuBackend } from '@webpeft/backend-webgpu';
-import { LAYOUTS, PARITY_PLANS, checkMatmulParity } from '../../packages/backend-webgpu/src/_parity-cases.ts';
+import { runMatmulParity } from '../../packages/backend-webgpu/src/_parity-cases.ts';
 
 export interface BrowserWebGPUResult {
   /** Set when the page found no adapter: the test skips with this reason. */
@@ -33,22 +33,6 @@ const MATMUL_SHAPES: [number, number, number, number][] = [
   [1, 8, 512, 96],
 ];
 
-async function matmulParity(backend: WebGPUBackend): Promise<{ passed: number; failed: string[] }> {
-  let passed = 0;
-  const failed: string[] = [];
-  for (const dims of MATMUL_SHAPES)
-    for (const [transA, transB] of LAYOUTS)
-      for (const plan of PARITY_PLANS) {
-        try {
-          await checkMatmulParity(backend, dims, plan, transA, transB);
-          passed++;
-        } catch (e) {
-          failed.push((e as Error).message);
-        }
-      }
-  return { passed, failed };
-}
-
 async function main(): Promise<BrowserWebGPUResult> {
   const t0 = performance.now();
   const userAgent = navigator.userAgent;
@@ -64,7 +48,7 @@ async function main(): Promise<BrowserWebGPUResult> {
   const file = fixtures as unknown as OpFixtureFile;
   const { passed, failed } = await runOpSuite(file, backend);
   console.log(`fixtures: ${passed} passed, ${failed.length} failed (${Math.round(performance.now() - t0)} ms)`);
-  const mm = await matmulParity(backend);
+  const mm = await runMatmulParity(backend, MATMUL_SHAPES);
   console.log(`matmul variants: ${mm.passed} passed, ${mm.failed.length} failed`);
   return { adapter: backend.report, userAgent, passed, failed, matmul: mm, ms: Math.round(performance.now() - t0) };
 }

@@ -6,7 +6,7 @@ import fixtures from '../../packages/tensor/fixtures/ops.json' with { type: 'jso
 import { setBackend } from '@webpeft/tensor';
 import { type OpFixtureFile, runOpSuite } from '@webpeft/tensor/testing';
 import { NoAdapterError, webgpuBackend } from '@webpeft/backend-webgpu';
-import { LAYOUTS, PARITY_PLANS, PARITY_SHAPES, checkMatmulParity, parityCaseName } from '../../packages/backend-webgpu/src/_parity-cases.ts';
+import { runMatmulParity } from '../../packages/backend-webgpu/src/_parity-cases.ts';
 
 let backend;
 try {
@@ -21,20 +21,10 @@ try {
 setBackend(backend);
 console.log(`deno ${Deno.version.deno} webgpu adapter: ${JSON.stringify(backend.report)}`);
 const file = fixtures as unknown as OpFixtureFile;
-const { passed: opsPassed, failed: failures } = await runOpSuite(file, backend);
-let passed = opsPassed;
-for (const dims of PARITY_SHAPES) {
-  for (const plan of PARITY_PLANS) {
-    for (const [transA, transB] of LAYOUTS) {
-      try {
-        await checkMatmulParity(backend, dims, plan, transA, transB);
-        passed++;
-      } catch (e) {
-        failures.push(`${parityCaseName(dims, plan, transA, transB)}: ${(e as Error).message}`);
-      }
-    }
-  }
-}
+const ops = await runOpSuite(file, backend);
+const mm = await runMatmulParity(backend);
+const passed = ops.passed + mm.passed;
+const failures = [...ops.failed, ...mm.failed];
 for (const f of failures) console.log(`FAIL ${f}`);
 console.log(`${passed} passed, ${failures.length} failed`);
 Deno.exit(failures.length ? 1 : 0);

@@ -6,7 +6,7 @@
 import fixtures from '@webpeft/tensor/fixtures/ops.json' with { type: 'json' };
 import { type OpFixtureFile, runLoraMemoryLoop, runOpSuite } from '@webpeft/tensor/testing';
 import { nodeWebGPUBackend } from '../src/node.ts';
-import { LAYOUTS, PARITY_PLANS, PARITY_SHAPES, checkMatmulParity } from '../src/_parity-cases.ts';
+import { runMatmulParity } from '../src/_parity-cases.ts';
 
 const started = performance.now();
 const backend = await nodeWebGPUBackend();
@@ -18,20 +18,10 @@ const ops = await runOpSuite(fixtures as unknown as OpFixtureFile, backend, 'f32
 failures += ops.failed.length;
 line('op-suite', { passed: ops.passed, failed: ops.failed });
 
-const parityFailed: string[] = [];
-let parityPassed = 0;
-for (const dims of PARITY_SHAPES)
-  for (const plan of PARITY_PLANS)
-    for (const [transA, transB] of LAYOUTS) {
-      try {
-        await checkMatmulParity(backend, dims, plan, transA, transB);
-        parityPassed++;
-      } catch (e) {
-        parityFailed.push((e as Error).message.split('\n')[0]!);
-      }
-    }
+const parity = await runMatmulParity(backend);
+const parityFailed = parity.failed.map((m) => m.split('\n')[0]!);
 failures += parityFailed.length;
-line('matmul-parity', { passed: parityPassed, failed: parityFailed });
+line('matmul-parity', { passed: parity.passed, failed: parityFailed });
 
 const loop = await runLoraMemoryLoop(backend, { settle: () => backend.sync() });
 const flat = loop.after.bytes === loop.before.bytes && loop.after.allocations === loop.before.allocations && loop.after.ownedBytes === loop.before.ownedBytes;

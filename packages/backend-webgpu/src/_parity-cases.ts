@@ -1,5 +1,6 @@
-// Matmul parity cases shared by parity.test.ts, bench/gpu-check.ts (a real-GPU run outside vitest)
-// and the browser test's page (tooling/scripts/browser-webgpu.entry.ts).
+// Matmul parity cases shared by parity.test.ts, bench/gpu-check.ts (a real-GPU run outside vitest),
+// the browser test's page (tooling/scripts/browser-webgpu.entry.ts) and the Deno check
+// (tooling/scripts/deno-webgpu.ts).
 import { Generator, fromArray, matmul, tidy } from '@webpeft/tensor';
 import { assertClose, maxAbs, referenceMatmul } from '@webpeft/tensor/testing';
 import type { WebGPUBackend } from './backend.ts';
@@ -57,4 +58,23 @@ export async function checkMatmulParity(backend: WebGPUBackend, dims: readonly [
     got = matmul(ta, tb, { transA, transB }).data();
   });
   assertClose(parityCaseName(dims, plan, transA, transB), [batch, m, n], await got, want, { rtol: 1e-4, atol: 1e-5 * Math.sqrt(k) * (1 + maxAbs(want)) });
+}
+
+/** Every shape × plan × layout outside a test runner: the cases that passed, and one message per failure (each naming its case). */
+export async function runMatmulParity(backend: WebGPUBackend, shapes: readonly (readonly [number, number, number, number])[] = PARITY_SHAPES): Promise<{ passed: number; failed: string[] }> {
+  let passed = 0;
+  const failed: string[] = [];
+  for (const dims of shapes)
+    for (const plan of PARITY_PLANS)
+      for (const [transA, transB] of LAYOUTS) {
+        try {
+          await checkMatmulParity(backend, dims, plan, transA, transB);
+          passed++;
+        } catch (e) {
+          const name = parityCaseName(dims, plan, transA, transB);
+          const msg = (e as Error).message;
+          failed.push(msg.startsWith(name) ? msg : `${name}: ${msg}`);
+        }
+      }
+  return { passed, failed };
 }
