@@ -45,20 +45,39 @@ function madd(a: v128, b: v128, c: v128): v128 {
 
 /**
  * Bytes per packed A element. The portable build packs A pre-broadcast (each element stored as a
- * full f32x4, so the kernel uses plain loads with immediate offsets: V8 emits an extra lea for
- * every load32_splat with an offset, and without FMA the kernel is bound by instruction count).
+ * full f32x4, so the kernel uses plain loads with immediate offsets: V8 emitted an extra lea for
+ * every load32_splat at an added offset, and without FMA the kernel is bound by instruction count;
+ * measured before loadA0–3 gave the splats constant offsets, not since).
  * With FMA the kernel is bound by the FMA pipes and the lea is free, so the relaxed build packs A
  * compactly (4 bytes per element, a quarter of the packing stores and of the A traffic) and splats
  * in the kernel: 53.7–54.3 GFLOP/s against 51.4–52.7 pre-broadcast, measured over 64-row A blocks.
  */
 const AEL: i32 = ASC_FEATURE_RELAXED_SIMD ? 4 : 16;
 
-/** Row `r` of a packed A panel at k-step `ap`, as an f32x4 of one value. */
+/**
+ * Rows 0–3 of a packed A panel at k-step `ap`, each as an f32x4 of one value. The row is the load's
+ * constant offset (AssemblyScript wants it a literal): V8 then keeps base + offset in a register
+ * for the whole loop, where an added offset cost an lea per load.
+ */
 // @ts-ignore: decorator
 @inline
-function loadA(ap: usize, r: i32): v128 {
-  if (ASC_FEATURE_RELAXED_SIMD) return v128.load32_splat(ap + <usize>(r << 2));
-  return v128.load(ap + <usize>(r << 4));
+function loadA0(ap: usize): v128 {
+  return ASC_FEATURE_RELAXED_SIMD ? v128.load32_splat(ap) : v128.load(ap);
+}
+// @ts-ignore: decorator
+@inline
+function loadA1(ap: usize): v128 {
+  return ASC_FEATURE_RELAXED_SIMD ? v128.load32_splat(ap, 4) : v128.load(ap, 16);
+}
+// @ts-ignore: decorator
+@inline
+function loadA2(ap: usize): v128 {
+  return ASC_FEATURE_RELAXED_SIMD ? v128.load32_splat(ap, 8) : v128.load(ap, 32);
+}
+// @ts-ignore: decorator
+@inline
+function loadA3(ap: usize): v128 {
+  return ASC_FEATURE_RELAXED_SIMD ? v128.load32_splat(ap, 12) : v128.load(ap, 48);
 }
 
 /** C tile (4 rows of 8 at c, row stride ldc) = the accumulators, or += them when acc. */
@@ -79,27 +98,48 @@ function storeTile(c: usize, ldc: usize, acc: bool, c00: v128, c01: v128, c10: v
 }
 
 /**
+ * `p` (an f32 address, so a multiple of 4) with its two low bits cleared: a no-op that V8 can see
+ * through. A wasm32 address must be zero-extended to 64 bits before x64 uses it, and V8 11.3 emits
+ * that extension (a movl) for every load from a loop variable unless it can prove the value is
+ * already zero-extended — which it can for a loop variable whose start is an And and whose step
+ * is an add. Two to three instructions fewer per k step in the micro-kernels.
+ */
+// @ts-ignore: decorator
+@inline
+function f32ptr(p: usize): usize {
+  return p & ~(<usize>3);
+}
+
+/**
  * 4×8 tile over packed A (AEL bytes per element, MR elements per k) and B at bp with bks bytes per
  * k (32 when packed, the row stride when read in place). One k per iteration: TurboFan hoists every
  * load of an unrolled body above the arithmetic, which spills (unrolled by 2 or 4 measured 0.7×).
+ * Its loop is 19 x64 instructions per k under V8 11.3 (`--print-wasm-code`): 8 FMAs, 6 loads, 2
+ * adds, the stack check and the loop branch; before f32ptr and loadA0–3 it was 25 (2 zero-extending
+ * movl, 3 leal). In L1 (a 4×256 A panel, 256×8 B) 50.3 → 52.5 GFLOP/s, medians of 15 rounds, against
+ * 58 for bench/ceiling.ts's pure-FMA loop; whole GEMMs on a quiet host moved by 0–2%. The gain is
+ * meant for the rounds where the host's other load leaves a core fewer instruction slots: there the
+ * GEMMs fall to 55–60% of the ceiling while the FMA loop, with fewer instructions per FMA, holds.
  */
 function kernel4x8(ap: usize, bp: usize, bks: usize, kc: i32, c: usize, ldc: usize, acc: bool): void {
+  ap = f32ptr(ap);
+  bp = f32ptr(bp);
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
   const end = ap + <usize>kc * <usize>(MR * AEL);
   do {
     const b0 = v128.load(bp);
     const b1 = v128.load(bp, 16);
-    let a = loadA(ap, 0);
+    let a = loadA0(ap);
     c00 = madd(a, b0, c00);
     c01 = madd(a, b1, c01);
-    a = loadA(ap, 1);
+    a = loadA1(ap);
     c10 = madd(a, b0, c10);
     c11 = madd(a, b1, c11);
-    a = loadA(ap, 2);
+    a = loadA2(ap);
     c20 = madd(a, b0, c20);
     c21 = madd(a, b1, c21);
-    a = loadA(ap, 3);
+    a = loadA3(ap);
     c30 = madd(a, b0, c30);
     c31 = madd(a, b1, c31);
     ap += MR * AEL;
@@ -116,8 +156,12 @@ function kernel4x8(ap: usize, bp: usize, bks: usize, kc: i32, c: usize, ldc: usi
  * leal here; the same loads, FMAs, zero-extension moves and stack check). The old loop ran 49.8
  * with `--no-wasm-stack-checks`, this one 48.0, so the old arrangement stalled on the check.
  * Two k steps per iteration by hand ran at 25: Binaryen interleaves them, keeping four B vectors live.
+ * With f32ptr the zero-extension moves are gone: 22 instructions per k (the 3 leal remain: the row
+ * stride is not a constant).
  */
 function kernel4x8s(ap: usize, ars: usize, aks: usize, bp: usize, bks: usize, kc: i32, c: usize, ldc: usize, acc: bool): void {
+  ap = f32ptr(ap);
+  bp = f32ptr(bp);
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
   const r2 = ars + ars;
