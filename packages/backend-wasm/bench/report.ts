@@ -5,13 +5,16 @@
 // where the whole host slowed; runs written before samples were kept have only the first.
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { ceilingName } from './ceiling.ts';
 import type { Host } from './host.ts';
-import { pairedSpeedup } from './measure.ts';
+import { median, pairedSpeedup } from './measure.ts';
 
 interface Result {
   medianMs?: number;
   gflops?: number;
   samplesMs?: number[];
+  /** Flops per call where they are not the cell's product (the FMA ceiling probe). */
+  flopsPerRep?: number;
   error?: string;
 }
 interface Raw {
@@ -91,6 +94,37 @@ lines.push('');
 lines.push('| stack | ms |');
 lines.push('|---|---:|');
 for (const run of runs) for (const [k, v] of Object.entries(run.train)) lines.push(`| ${k}${run.tfjsThreads > 1 && k.startsWith('webpeft') ? ' (threaded run)' : ''} | ${typeof v === 'number' ? v.toFixed(1) : v} |`);
+// against the WebAssembly FMA ceiling (runs from before it was measured have none). It is timed in
+// every cell's rounds, but one figure per thread count is used: the median over the whole run. The
+// FMA loop holds its rate in rounds where contention slows the GEMMs (it needs fewer issue slots per
+// FMA), so pairing by round adds its own outliers (a round where the probe's worker started late)
+// without cancelling anything.
+const ceilingOf = (run: Raw | undefined, key: string) => {
+  const rates = (run?.cells ?? []).flatMap((c) => {
+    const r = c.results[key];
+    return r?.samplesMs && r.flopsPerRep ? r.samplesMs.map((ms) => r.flopsPerRep! / ms / 1e6) : [];
+  });
+  return rates.length ? median(rates) : undefined;
+};
+const c1 = ceilingOf(run1, ceilingName(1));
+const cN = ceilingOf(runN, ceilingName(cores));
+if (c1 !== undefined || cN !== undefined) {
+  const pct = (x: number | undefined, c: number | undefined) => (x === undefined || c === undefined ? '–' : `${((100 * x) / c).toFixed(0)}%`);
+  const over = (c: number | undefined, t: number | undefined) => quotient(c, t);
+  lines.push('');
+  lines.push(
+    `Against the WebAssembly ceiling: a loop of nothing but independent f32x4 FMAs (bench/ceiling.ts), timed in every cell's rounds beside the stacks, ran at ${f(c1)} GFLOP/s on 1 thread and ${f(cN)} on ${cores} (medians over the run). No WebAssembly SIMD128 kernel multiply-adds faster, so "ceiling ÷ tfjs" is the largest speed-up over tfjs-wasm any such kernel could have shown in that cell.`,
+  );
+  lines.push('');
+  lines.push(`| shape | webpeft 1T | tfjs 1T | ceiling ÷ tfjs 1T | webpeft ${cores}T | tfjs ${cores}T | ceiling ÷ tfjs ${cores}T |`);
+  lines.push('|---|---:|---:|---:|---:|---:|---:|');
+  rows.forEach((r) => {
+    const g = r.g;
+    lines.push(`| ${r.label} | ${pct(g[W1], c1)} | ${pct(g[T1], c1)} | ${times(over(c1, g[T1]))} | ${pct(g[WN], cN)} | ${pct(g[TN], cN)} | ${times(over(cN, g[TN]))} |`);
+  });
+  lines.push('');
+  lines.push(`Plain layouts where the ceiling itself reaches 1.5× tfjs-wasm: ${count(true, (i) => over(c1, rows[i]!.g[T1]))} at 1T, ${count(true, (i) => over(cN, rows[i]!.g[TN]))} at ${cores}T.`);
+}
 const md = lines.join('\n') + '\n';
 writeFileSync(join(dir, 'results.md'), md);
 writeFileSync(join(dir, 'results.json'), JSON.stringify({ host, peakGflops: peak, rows: rows.map((r, i) => ({ ...r, paired: paired[i] })), train: runs.map((r) => ({ tfjsThreads: r.tfjsThreads, ...r.train })) }, null, 1));
