@@ -81,7 +81,8 @@ if (tfThreads === 1 && !process.argv.includes('--no-ort')) {
   stacks.push(ortStack(ort, 1), ortStack(ort, threads));
 }
 // the WebAssembly FMA ceiling on tfjs-wasm's thread count, timed in the same rounds as the stacks
-const ceilings = [await fmaCeiling(tfThreads)];
+const ceiling = await fmaCeiling(tfThreads);
+const ceilingKey = ceilingName(tfThreads);
 console.log(`host: ${host.cpu}, ${host.cores} cores (${threads} threads here), ${host.isa}, peak ≈ ${(host.peakPerCore * threads).toFixed(0)} GFLOP/s fp32 on ${threads}; stacks: ${stacks.map((s) => s.name).join(', ')}`);
 
 const warmS = Number(arg('warm', quick ? '0' : '3'));
@@ -109,14 +110,13 @@ for (const c of cases().filter((x) => x.label.includes(only))) {
     }
   }
   const reps = new Map<string, () => unknown>([...prepared].map(([k, p]) => [k, () => p.rep()]));
-  for (const ce of ceilings) reps.set(ceilingName(ce.threads), () => ce.rep());
+  reps.set(ceilingKey, () => ceiling.rep());
   const res = await measureInterleaved(reps, timing);
   const flops = 2 * c.m * c.n * c.k;
   const results: Record<string, { medianMs: number; gflops: number; samplesMs: readonly number[]; flopsPerRep?: number } | { error: string }> = {};
   for (const [k, t] of res) {
-    const ce = ceilings.find((x) => ceilingName(x.threads) === k);
-    const fl = ce?.flopsPerRep ?? flops;
-    results[k] = t instanceof Error ? { error: t.message } : { medianMs: t.medianMs, gflops: fl / t.medianMs / 1e6, samplesMs: t.samplesMs, ...(ce ? { flopsPerRep: fl } : {}) };
+    const fl = k === ceilingKey ? ceiling.flopsPerRep : flops;
+    results[k] = t instanceof Error ? { error: t.message } : { medianMs: t.medianMs, gflops: fl / t.medianMs / 1e6, samplesMs: t.samplesMs, ...(k === ceilingKey ? { flopsPerRep: fl } : {}) };
   }
   for (const [k, e] of Object.entries(errors)) results[k] = { error: e };
   for (const p of prepared.values()) p.dispose();
@@ -134,7 +134,7 @@ const trainReps = new Map<string, () => unknown>([
   [`tfjs-wasm ${tfThreads}T plain layout`, tfjsTrainStep(tf, shape, 'plain').step],
 ]);
 if (wpAll) trainReps.set(wasmAll.name, wpAll.step);
-await Promise.all(ceilings.map((ce) => ce.close()));
+await ceiling.close();
 const trainRes = await measureInterleaved(trainReps, { warmup: 2, minReps: 5, maxReps: 20, minTimeMs: quick ? 300 : 1500, burstMs: 40, settleMs: 8 });
 const train: Record<string, number | string> = {};
 for (const [k, t] of trainRes) train[k] = t instanceof Error ? t.message : t.medianMs;

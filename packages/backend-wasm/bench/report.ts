@@ -2,7 +2,8 @@
 // into results.json and results.md: GFLOP/s per stack, ratios at equal thread count, % of the host's
 // fp32 peak on T threads, and the LoRA train step. Speed-ups over tfjs-wasm are given twice: as the
 // ratio of the two medians, and paired by round (measure.ts's pairedSpeedup), which cancels rounds
-// where the whole host slowed; runs written before samples were kept have only the first.
+// where the whole host slowed; runs written before samples were kept have only the first. Then each
+// stack's share of the WebAssembly FMA ceiling (bench/ceiling.ts) where the run measured it.
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ceilingName } from './ceiling.ts';
@@ -97,8 +98,8 @@ for (const run of runs) for (const [k, v] of Object.entries(run.train)) lines.pu
 // against the WebAssembly FMA ceiling (runs from before it was measured have none). It is timed in
 // every cell's rounds, but one figure per thread count is used: the median over the whole run. The
 // FMA loop holds its rate in rounds where contention slows the GEMMs (it needs fewer issue slots per
-// FMA), so pairing by round adds its own outliers (a round where the probe's worker started late)
-// without cancelling anything.
+// FMA), so pairing by round adds its own outliers (rounds where the probe's 2-thread rep ran at one
+// core's rate) without cancelling anything.
 const ceilingOf = (run: Raw | undefined, key: string) => {
   const rates = (run?.cells ?? []).flatMap((c) => {
     const r = c.results[key];
@@ -110,7 +111,6 @@ const c1 = ceilingOf(run1, ceilingName(1));
 const cN = ceilingOf(runN, ceilingName(cores));
 if (c1 !== undefined || cN !== undefined) {
   const pct = (x: number | undefined, c: number | undefined) => (x === undefined || c === undefined ? '–' : `${((100 * x) / c).toFixed(0)}%`);
-  const over = (c: number | undefined, t: number | undefined) => quotient(c, t);
   lines.push('');
   lines.push(
     `Against the WebAssembly ceiling: a loop of nothing but independent f32x4 FMAs (bench/ceiling.ts), timed in every cell's rounds beside the stacks, ran at ${f(c1)} GFLOP/s on 1 thread and ${f(cN)} on ${cores} (medians over the run). No WebAssembly SIMD128 kernel multiply-adds faster, so "ceiling ÷ tfjs" is the largest speed-up over tfjs-wasm any such kernel could have shown in that cell.`,
@@ -120,12 +120,12 @@ if (c1 !== undefined || cN !== undefined) {
   lines.push('|---|---:|---:|---:|---:|---:|---:|');
   rows.forEach((r) => {
     const g = r.g;
-    lines.push(`| ${r.label} | ${pct(g[W1], c1)} | ${pct(g[T1], c1)} | ${times(over(c1, g[T1]))} | ${pct(g[WN], cN)} | ${pct(g[TN], cN)} | ${times(over(cN, g[TN]))} |`);
+    lines.push(`| ${r.label} | ${pct(g[W1], c1)} | ${pct(g[T1], c1)} | ${times(quotient(c1, g[T1]))} | ${pct(g[WN], cN)} | ${pct(g[TN], cN)} | ${times(quotient(cN, g[TN]))} |`);
   });
   lines.push('');
-  lines.push(`Plain layouts where the ceiling itself reaches 1.5× tfjs-wasm: ${count(true, (i) => over(c1, rows[i]!.g[T1]))} at 1T, ${count(true, (i) => over(cN, rows[i]!.g[TN]))} at ${cores}T.`);
+  lines.push(`Plain layouts where the ceiling itself reaches 1.5× tfjs-wasm: ${count(true, (i) => quotient(c1, rows[i]!.g[T1]))} at 1T, ${count(true, (i) => quotient(cN, rows[i]!.g[TN]))} at ${cores}T.`);
 }
 const md = lines.join('\n') + '\n';
 writeFileSync(join(dir, 'results.md'), md);
-writeFileSync(join(dir, 'results.json'), JSON.stringify({ host, peakGflops: peak, rows: rows.map((r, i) => ({ ...r, paired: paired[i] })), train: runs.map((r) => ({ tfjsThreads: r.tfjsThreads, ...r.train })) }, null, 1));
+writeFileSync(join(dir, 'results.json'), JSON.stringify({ host, peakGflops: peak, ceilingGflops: { 1: c1, [cores]: cN }, rows: rows.map((r, i) => ({ ...r, paired: paired[i] })), train: runs.map((r) => ({ tfjsThreads: r.tfjsThreads, ...r.train })) }, null, 1));
 console.log(md);
