@@ -27,7 +27,7 @@ interface Entry {
   packed: WasmStorage | null;
 }
 
-/** Panels are NR = 8 columns wide (assembly/gemm.ts). */
+/** Panels are NR = 8 columns wide (assembly/gemm-kernels.ts). */
 const NR = 8;
 
 /** Bytes packBAll writes for op(B) of k rows and n columns. */
