@@ -18,6 +18,7 @@ import path from 'node:path';
 import { cpuBackend } from '@webpeft/backend-cpu';
 import { nodeWebGPUBackend } from '../src/node.ts';
 import { type MatmulPlan, type MatmulShape, isCpuDriver, planMatmul, setMatmulPlan } from '../src/mod.ts';
+import { GPU_SPLIT, splitKSlices } from '../src/kernels/matmul/select.ts';
 import type { WebGPUBackend } from '../src/backend.ts';
 import { type MatmulCase, type MatmulData, TRAIN, matmulCase, matmulCases, matmulData, SAMPLES, trainData, trainReference, verifySamples, verifyTrainStep } from './cases.ts';
 import { MATMUL_TIMING, TRAIN_TIMING, type Timing, measureInterleaved, probe } from './measure.ts';
@@ -77,13 +78,13 @@ async function estimateRepMs(stack: Stack, c: MatmulCase): Promise<number> {
   }
 }
 
-/** Split-K count for `variant`: select.ts's heuristic; where that says 1, the most it would ever pick (⌊K/256⌋ ≤ 64). */
+/** Split-K count for `variant`: select.ts's splitKSlices for that variant's tiles; where that says 1, the most it would ever pick (⌊K/256⌋ ≤ 64). */
 function splitFor(backend: WebGPUBackend, variant: MatmulPlan['variant'], s: MatmulShape): number {
   const tile = variant === 'tiled' ? 32 : 4;
   const units = s.batch * Math.ceil(s.m / tile) * Math.ceil(s.n / tile) * (variant === 'tiled' ? 64 : 1);
-  const want = isCpuDriver(backend) ? 256 : 8192;
   const cap = Math.min(64, Math.max(1, Math.floor(s.k / 256)));
-  const heuristic = units < want && s.k >= (isCpuDriver(backend) ? 512 : 768) ? Math.min(cap, Math.ceil(want / Math.max(units, 1))) : 1;
+  // CPU drivers: planMatmul no longer splits there; measure the split its earlier rule picked (256 items, K ≥ 512)
+  const heuristic = isCpuDriver(backend) ? splitKSlices(units, s.k, 256, 512) : splitKSlices(units, s.k, GPU_SPLIT.want, GPU_SPLIT.minK);
   return heuristic > 1 ? heuristic : cap;
 }
 

@@ -60,7 +60,16 @@ export function planMatmul(backend: WebGPUBackend, s: MatmulShape): MatmulPlan {
   // cannot fill the device and K ≥ 768: at K = 512 two slices lost (up to 25%), at K = 768–1024
   // three or four won up to 38% (x·Aᵀ, r ≥ 16).
   const units = s.batch * Math.ceil(s.m / 32) * Math.ceil(s.n / 32) * 64;
-  const want = 8192;
-  const slices = units < want && s.k >= 768 ? Math.min(64, Math.floor(s.k / 256), Math.ceil(want / units)) : 1;
-  return { variant: 'tiled', slices };
+  return { variant: 'tiled', slices: splitKSlices(units, s.k, GPU_SPLIT.want, GPU_SPLIT.minK) };
+}
+
+/** Real GPUs: split K while the output's work items are fewer than `want` and K ≥ `minK` (see planMatmul). */
+export const GPU_SPLIT = { want: 8192, minK: 768 } as const;
+
+/**
+ * Split-K slices for an output of `units` work items: enough slices to reach `want` items while
+ * K ≥ `minK`, at most ⌊K/256⌋ and 64; 1 when the output alone reaches `want` or K is shorter.
+ */
+export function splitKSlices(units: number, k: number, want: number, minK: number): number {
+  return units < want && k >= minK ? Math.min(64, Math.floor(k / 256), Math.ceil(want / Math.max(units, 1))) : 1;
 }
